@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { ConfigError } from './config/errors.js'
+import { findConfigFile, loadConfigFile, resolveConfig } from './config/load.js'
+import type { LoadedConfig } from './config/load.js'
+import { defaultConfig } from './default-config.js'
+import { createGateway } from './gateway.js'
+
+const USAGE = `Usage: sluice <command> [options]
+
+Commands:
+  serve       start the gateway
+  validate    check a config file and print its problems
+
+Options:
+  -c, --config <file>   config file (default: ./sluice.config.{ts,js,json,yaml}, else the built-in
+                        default: the mock provider plus providers whose API key is in the environment)
+  -p, --port <n>        port to listen on (overrides server.port)
+  -H, --host <host>     address to listen on (overrides server.host)
+  -h, --help            show this help
+  -v, --version         print the version
+`
+
+async function main(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string', short: 'H' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    })
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.version) {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    process.stdout.write(`${pkg.version}\n`)
+    return 0
+  }
+  const command = positionals[0] ?? 'serve'
+  if (values.help || !['serve', 'validate'].includes(command)) {
+    process.stdout.write(USAGE)
+    return values.help ? 0 : 2
+  }
+  let port: number | undefined
+  if (values.port !== undefined) {
+    port = Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      process.stderr.write(`--port: expected a whole number from 0 to 65535, got "${values.port}"\n`)
+      return 2
+    }
+  }
+  try {
+    const loaded = await load(values.config)
+    if (command === 'validate') {
+      // Loading the plugins also validates each plugin's own options.
+      const gateway = await createGateway(loaded, { logWrite: () => {} })
+      await gateway.pipeline.close()
+      process.stdout.write(`${loaded.file}: valid (${loaded.config.plugins.length} plugins, providers: ${gateway.router.providers.map((p) => p.id).join(', ') || 'none'})\n`)
+      return 0
+    }
+    const gateway = await createGateway(loaded)
+    await gateway.listen({ port, host: values.host })
+    await untilSignal(async () => {
+      await gateway.close()
+    })
+    return 0
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      return 1
+    }
+    process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  }
+}
+
+async function load(file: string | undefined): Promise<LoadedConfig> {
+  if (file) return loadConfigFile(file)
+  const found = findConfigFile(process.cwd())
+  return found ? loadConfigFile(found) : resolveConfig(defaultConfig(), '(built-in default)', process.cwd())
+}
+
+/** Resolves after the first SIGTERM/SIGINT has been handled; a second one exits at once. */
+function untilSignal(onSignal: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false
+    const handler = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`sluice: ${signal} again, exiting now\n`)
+        process.exit(1)
+      }
+      stopping = true
+      onSignal().then(resolve, (error: unknown) => {
+        process.stderr.write(`sluice: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`)
+        process.exitCode = 1
+        resolve()
+      })
+    }
+    process.on('SIGTERM', handler)
+    process.on('SIGINT', handler)
+  })
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exitCode = 1
+  },
+)

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { GatewayError, assembleChatResponse, isGatewayError } from '@sluice/sdk'
+import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Logger, Operation, RequestRecord, Usage } from '@sluice/sdk'
+import { RequestContext } from '@sluice/sdk/runtime'
+import type { Pipeline, ResponseEntry } from '@sluice/sdk/runtime'
+import { parseJsonObject, readBody } from '../http/body.js'
+import type { FrontDoorCodec } from '../front-doors/codec.js'
+import type { Answer, Dispatcher, SourcedChunk } from './dispatch.js'
+import { isEmbeddingResponse, responseAsChunks, write } from './respond.js'
+import type { Inflight } from './inflight.js'
+
+export interface EngineDeps {
+  pipeline: Pipeline
+  dispatcher: Dispatcher
+  log: Logger
+  bodyLimit: number
+  inflight: Inflight
+}
+
+/** An inference route of a front door: what it does, how it parses and how it speaks. */
+export interface InferenceRoute {
+  operation: Operation
+  codec: FrontDoorCodec
+  /** Turns the front door's JSON body into the canonical request (throws a 400 when invalid). */
+  parse(body: Record<string, unknown>): ChatRequest | EmbeddingRequest
+}
+
+/** What happened, for the request record. */
+interface Outcome {
+  status: number
+  error?: GatewayError
+  usage?: Usage
+  finishReason?: string
+  firstByteAt?: number
+  upstreamStartedAt?: number
+  upstreamMs?: number
+  shortCircuited: boolean
+  clientAborted: boolean
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/
+
+/**
+ * One inference request, end to end: body, lifecycle (preAuth → policy → preRequest → router →
+ * response → postLog), upstream call, and the answer in the front door's format.
+ */
+export async function handleInference(deps: EngineDeps, route: InferenceRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const startedAt = performance.now()
+  const startedWall = new Date()
+  const incomingId = req.headers['x-request-id']
+  const id = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID()
+  res.setHeader('x-request-id', id)
+  const controller = new AbortController()
+  const outcome: Outcome = { status: 200, shortCircuited: false, clientAborted: false }
+  const onClose = () => {
+    if (res.writableFinished) return
+    outcome.clientAborted = true
+    controller.abort(new GatewayError(499, 'caller_aborted', 'The client closed the request'))
+  }
+  res.on('close', onClose)
+  const done = deps.inflight.begin()
+  let ctx: RequestContext | undefined
+  try {
+    const raw = await readBody(req, deps.bodyLimit)
+    const body = route.parse(parseJsonObject(raw))
+    ctx = new RequestContext({
+      id,
+      operation: route.operation,
+      format: route.codec.format,
+      path: req.url?.split('?')[0] ?? '',
+      headers: req.headers,
+      ip: req.socket.remoteAddress,
+      body,
+      raw,
+      signal: controller.signal,
+      log: deps.log,
+      startedAt,
+    })
+    const pass = deps.pipeline.newPass()
+    await deps.pipeline.runPre(ctx, pass)
+    const entries = deps.pipeline.responseEntries(pass)
+    let answer: Answer
+    if (ctx.shortCircuit) {
+      outcome.shortCircuited = true
+      answer = fromShortCircuit(ctx.shortCircuit as ChatResponse | EmbeddingResponse | AsyncIterable<ChatChunk>)
+    } else {
+      outcome.upstreamStartedAt = performance.now()
+      answer = await deps.dispatcher.dispatch(ctx)
+      outcome.upstreamMs = performance.now() - outcome.upstreamStartedAt
+    }
+    if (ctx.target) {
+      res.setHeader('x-sluice-provider', ctx.target.provider)
+      res.setHeader('x-sluice-model', ctx.target.model)
+      res.setHeader('x-sluice-attempts', String(ctx.attempts.length))
+    }
+    if (ctx.request.stream) await sendStream(deps, route.codec, ctx, entries, answer, res, outcome)
+    else await sendJson(deps, route.codec, ctx, entries, answer, res, outcome)
+  } catch (error) {
+    const failure = toGatewayError(error, deps.log, id)
+    outcome.status = outcome.clientAborted ? 499 : failure.status
+    outcome.error = failure
+    if (!res.headersSent && !res.destroyed) {
+      const rendered = route.codec.error(failure)
+      res.writeHead(rendered.status, { 'content-type': 'application/json', ...failure.headers, ...ctx?.responseHeaders })
+      res.end(rendered.body)
+    } else if (!res.destroyed && !res.writableEnded) {
+      // Mid-stream: end the stream with an error event; the status line is already out.
+      await write(res, route.codec.chatStream().error(failure))
+      res.end()
+    }
+  } finally {
+    res.off('close', onClose)
+    // A stream keeps the upstream busy until its last chunk.
+    if (outcome.upstreamStartedAt !== undefined && ctx?.request.stream) outcome.upstreamMs = performance.now() - outcome.upstreamStartedAt
+    ctx ??= placeholderContext(id, route, req, controller.signal, deps.log, startedAt)
+    deps.pipeline.runPostLog(ctx, record(ctx, outcome, startedAt, startedWall))
+    done()
+  }
+}
+
+async function sendJson(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestContext, entries: ResponseEntry[], answer: Answer, res: ServerResponse, outcome: Outcome): Promise<void> {
+  let response: ChatResponse | EmbeddingResponse
+  let raw: Buffer | undefined
+  if (answer.kind === 'json') {
+    response = answer.response
+    raw = answer.raw
+  } else {
+    const chunks: ChatChunk[] = []
+    for await (const { chunk } of answer.chunks) chunks.push(chunk)
+    response = assembleChatResponse(chunks)
+  }
+  const completed = await deps.pipeline.runComplete(ctx, entries, response, false)
+  response = completed.response
+  noteUsage(response, outcome)
+  const body = raw && !completed.changed && codec.format === ctx.request.format
+    ? raw
+    : isEmbeddingResponse(response)
+      ? (codec.embeddings ?? JSON.stringify)(response)
+      : codec.chat(response)
+  outcome.firstByteAt = performance.now()
+  res.writeHead(200, { 'content-type': 'application/json', ...ctx.responseHeaders })
+  res.end(body)
+}
+
+async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestContext, entries: ResponseEntry[], answer: Answer, res: ServerResponse, outcome: Outcome): Promise<void> {
+  const source = answer.kind === 'stream' ? answer.chunks : responseAsChunks(answer.response as ChatResponse)
+  const encoder = codec.chatStream()
+  const hooks = deps.pipeline.hasChunkHooks && entries.some((e) => e.chunk || e.flush)
+  const keep = entries.some((e) => e.complete)
+  const sent: ChatChunk[] = []
+  const start = () => {
+    if (res.headersSent) return
+    outcome.firstByteAt = performance.now()
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+      ...ctx.responseHeaders,
+    })
+  }
+  const emit = async (chunk: ChatChunk, rawText?: string) => {
+    noteChunk(chunk, outcome)
+    if (keep) sent.push(chunk)
+    start()
+    await write(res, rawText ?? encoder.chunk(chunk))
+  }
+  for await (const { chunk, raw } of source) {
+    if (ctx.signal.aborted) break
+    if (!hooks) {
+      await emit(chunk, raw)
+      continue
+    }
+    const out = await deps.pipeline.runChunk(ctx as RequestContext<'chat'>, entries, chunk)
+    for (const c of out.chunks) await emit(c, out.changed ? undefined : raw)
+  }
+  if (ctx.signal.aborted) throw ctx.signal.reason
+  if (hooks) for (const c of await deps.pipeline.runFlush(ctx as RequestContext<'chat'>, entries)) await emit(c)
+  start()
+  await write(res, encoder.end())
+  res.end()
+  if (keep) await deps.pipeline.runComplete(ctx, entries, assembleChatResponse(sent), true)
+}
+
+function fromShortCircuit(value: ChatResponse | EmbeddingResponse | AsyncIterable<ChatChunk>): Answer {
+  if (typeof (value as AsyncIterable<ChatChunk>)[Symbol.asyncIterator] === 'function')
+    return { kind: 'stream', chunks: wrap(value as AsyncIterable<ChatChunk>) }
+  return { kind: 'json', response: value as ChatResponse | EmbeddingResponse }
+}
+
+async function* wrap(chunks: AsyncIterable<ChatChunk>): AsyncGenerator<SourcedChunk> {
+  for await (const chunk of chunks) yield { chunk }
+}
+
+function noteChunk(chunk: ChatChunk, outcome: Outcome): void {
+  if (chunk.usage) outcome.usage = chunk.usage
+  for (const choice of chunk.choices ?? []) if (choice.finish_reason) outcome.finishReason = choice.finish_reason
+}
+
+function noteUsage(response: ChatResponse | EmbeddingResponse, outcome: Outcome): void {
+  const usage = response.usage as Partial<Usage> | undefined
+  if (usage) outcome.usage = { completion_tokens: 0, ...usage } as Usage
+  if (!isEmbeddingResponse(response)) outcome.finishReason = response.choices?.[0]?.finish_reason ?? undefined
+}
+
+/** Anything that is not a GatewayError is our fault: logged with its stack, shown without it. */
+function toGatewayError(error: unknown, log: Logger, id: string): GatewayError {
+  if (isGatewayError(error)) return error
+  log.error('unexpected error', { requestId: id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+  return new GatewayError(500, 'gateway_internal', `Internal gateway error (request id ${id})`)
+}
+
+function record(ctx: RequestContext, outcome: Outcome, startedAt: number, startedWall: Date): RequestRecord {
+  const now = performance.now()
+  return {
+    id: ctx.id,
+    operation: ctx.request.operation,
+    format: ctx.request.format,
+    path: ctx.request.path,
+    requestedModel: ctx.request.model,
+    provider: ctx.target?.provider,
+    model: ctx.target?.model,
+    stream: ctx.request.stream,
+    status: outcome.status,
+    errorType: outcome.error?.type,
+    errorMessage: outcome.error?.message,
+    usage: outcome.usage,
+    finishReason: outcome.finishReason,
+    attempts: [...ctx.attempts],
+    identity: ctx.identity,
+    shortCircuited: outcome.shortCircuited,
+    clientAborted: outcome.clientAborted,
+    timings: {
+      totalMs: now - startedAt,
+      upstreamMs: outcome.upstreamMs,
+      firstByteMs: outcome.firstByteAt === undefined ? undefined : outcome.firstByteAt - startedAt,
+    },
+    startedAt: startedWall,
+  }
+}
+
+/** A request refused before its body was understood still gets a record. */
+function placeholderContext(id: string, route: InferenceRoute, req: IncomingMessage, signal: AbortSignal, log: Logger, startedAt: number): RequestContext {
+  const body = route.operation === 'chat' ? { model: '', messages: [] } : { model: '', input: '' }
+  return new RequestContext({ id, operation: route.operation, format: route.codec.format, path: req.url?.split('?')[0] ?? '', headers: req.headers, ip: req.socket.remoteAddress, body: body as never, signal, log, startedAt })
+}

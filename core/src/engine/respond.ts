@@ -1,0 +1,29 @@
+import { once } from 'node:events'
+import type { ServerResponse } from 'node:http'
+import type { ChatChunk, ChatResponse, EmbeddingResponse } from '@sluice/sdk'
+import type { SourcedChunk } from './dispatch.js'
+
+/** Writes respecting backpressure: waits for `drain`, or gives up when the client is gone. */
+export async function write(res: ServerResponse, text: string): Promise<void> {
+  if (res.destroyed || text === '') return
+  if (res.write(text)) return
+  await Promise.race([once(res, 'drain'), once(res, 'close')])
+}
+
+/** A stream a plugin answered with may be a full response: replay it as chunks. */
+export async function* responseAsChunks(response: ChatResponse): AsyncGenerator<SourcedChunk> {
+  const base = { id: response.id, object: 'chat.completion.chunk' as const, created: response.created, model: response.model }
+  for (const choice of response.choices) {
+    const delta: ChatChunk['choices'][number]['delta'] = { role: 'assistant' }
+    if (choice.message.content != null) delta.content = typeof choice.message.content === 'string' ? choice.message.content : choice.message.content.map((p) => p.text).join('')
+    if (choice.message.tool_calls)
+      delta.tool_calls = choice.message.tool_calls.map((call, index) => ({ index, id: call.id, type: 'function', function: { ...call.function } }))
+    yield { chunk: { ...base, choices: [{ index: choice.index, delta, finish_reason: null }] } }
+    yield { chunk: { ...base, choices: [{ index: choice.index, delta: {}, finish_reason: choice.finish_reason }] } }
+  }
+  if (response.usage) yield { chunk: { ...base, choices: [], usage: response.usage } }
+}
+
+export function isEmbeddingResponse(value: ChatResponse | EmbeddingResponse): value is EmbeddingResponse {
+  return (value as EmbeddingResponse).object === 'list'
+}

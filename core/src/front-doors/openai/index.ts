@@ -1,0 +1,37 @@
+import { GatewayError } from '@sluice/sdk'
+import type { H3Event } from 'h3'
+import { handleInference } from '../../engine/handle.js'
+import type { InferenceRoute } from '../../engine/handle.js'
+import { HANDLED, methodNotAllowed, nodeOf, sendError, sendJson } from '../../http/node.js'
+import type { FrontDoor } from '../types.js'
+import { openAICodec } from './codec.js'
+import { parseChatRequest, parseEmbeddingRequest } from './schema.js'
+
+const chat: InferenceRoute = { operation: 'chat', codec: openAICodec, parse: parseChatRequest }
+const embeddings: InferenceRoute = { operation: 'embeddings', codec: openAICodec, parse: parseEmbeddingRequest }
+
+/** The OpenAI-compatible API: chat completions, embeddings, models. */
+export const openAIFrontDoor: FrontDoor = (app, deps) => {
+  const inference = (route: InferenceRoute) => async (event: H3Event) => {
+    const { req, res } = nodeOf(event)
+    if (req.method !== 'POST') return sendError(res, openAICodec, methodNotAllowed(req.method, 'POST'))
+    await handleInference(deps, route, req, res)
+    return HANDLED
+  }
+  app.all('/v1/chat/completions', inference(chat))
+  app.all('/v1/embeddings', inference(embeddings))
+
+  app.all('/v1/models', (event) => {
+    const { req, res } = nodeOf(event)
+    if (req.method !== 'GET') return sendError(res, openAICodec, methodNotAllowed(req.method, 'GET'))
+    return sendJson(res, 200, { object: 'list', data: deps.router.listModels() })
+  })
+  app.all('/v1/models/**:model', (event) => {
+    const { req, res } = nodeOf(event)
+    if (req.method !== 'GET') return sendError(res, openAICodec, methodNotAllowed(req.method, 'GET'))
+    const id = decodeURIComponent(event.context.params?.model ?? '')
+    const found = deps.router.listModels().find((m) => m.id === id)
+    if (!found) return sendError(res, openAICodec, new GatewayError(404, 'caller_model_not_found', `The model "${id}" is not served by this gateway`, { param: 'model', code: 'model_not_found' }))
+    return sendJson(res, 200, found)
+  })
+}

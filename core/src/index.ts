@@ -1,0 +1,8 @@
+export { Gateway, createGateway } from './gateway.js'
+export type { GatewayOptions } from './gateway.js'
+export { loadConfigFile, resolveConfig, findConfigFile } from './config/load.js'
+export type { LoadedConfig } from './config/load.js'
+export { ConfigError } from './config/errors.js'
+export { Router } from './router.js'
+export { SseParser, readSse } from './http/sse.js'
+export { createLogger } from './log.js'

@@ -1,0 +1,72 @@
+import { createServer } from 'node:http'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { H3, toNodeHandler } from 'h3'
+import { GatewayError } from '@sluice/sdk'
+import { openAICodec } from './front-doors/openai/codec.js'
+import type { FrontDoor, FrontDoorDeps } from './front-doors/types.js'
+import { HANDLED, nodeOf, sendError, sendJson } from './http/node.js'
+
+export interface ServerState {
+  shuttingDown: boolean
+}
+
+/** The h3 app: health, the front doors, and OpenAI-shaped 404/503 for everything else. */
+export function createApp(deps: FrontDoorDeps, frontDoors: FrontDoor[], state: ServerState): H3 {
+  const app = new H3({
+    silent: true,
+    onError(error, event) {
+      // Last resort: never a stack to the client.
+      deps.log.error('unhandled error in a route', { error: error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : error.message })
+      const { res } = nodeOf(event)
+      if (!res.headersSent) sendError(res, openAICodec, new GatewayError(500, 'gateway_internal', 'Internal gateway error'))
+      return HANDLED
+    },
+  })
+  app.use((event, next) => {
+    if (!state.shuttingDown || event.url.pathname === '/health') return next()
+    const { res } = nodeOf(event)
+    return sendError(res, openAICodec, new GatewayError(503, 'gateway_shutting_down', 'The gateway is shutting down; retry on another instance', { headers: { connection: 'close', 'retry-after': '1' } }))
+  })
+  app.get('/health', (event) => {
+    const { res } = nodeOf(event)
+    const status = state.shuttingDown ? 'shutting_down' : 'ok'
+    return sendJson(res, state.shuttingDown ? 503 : 200, { status, providers: deps.router.providers.map((p) => p.id), inflight: deps.inflight.count })
+  })
+  for (const frontDoor of frontDoors) frontDoor(app, deps)
+  app.all('/**', (event) => {
+    const { req, res } = nodeOf(event)
+    return sendError(res, openAICodec, new GatewayError(404, 'caller_not_found', `No route for ${req.method} ${event.url.pathname}`))
+  })
+  return app
+}
+
+export interface ListenOptions {
+  host: string
+  port: number
+  keepAliveTimeoutMs: number
+}
+
+/** Listens on host:port; a port in use is an error, never a silent move to another port. */
+export async function listen(app: H3, options: ListenOptions): Promise<{ server: Server; host: string; port: number }> {
+  const server = createServer({ keepAliveTimeout: options.keepAliveTimeoutMs, requestTimeout: 0 }, toNodeHandler(app))
+  server.headersTimeout = Math.max(options.keepAliveTimeoutMs + 1000, 60_000)
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening)
+      if (error.code === 'EADDRINUSE')
+        reject(new Error(`Port ${options.port} on ${options.host} is already in use. Stop the other process, or choose another port with --port.`))
+      else if (error.code === 'EACCES') reject(new Error(`Not allowed to listen on ${options.host}:${options.port} (${error.code}). Choose a port above 1023.`))
+      else reject(error)
+    }
+    const onListening = () => {
+      server.off('error', onError)
+      resolve()
+    }
+    server.once('error', onError)
+    server.once('listening', onListening)
+    server.listen(options.port, options.host)
+  })
+  const address = server.address() as AddressInfo
+  return { server, host: options.host, port: address.port }
+}

@@ -1,0 +1,56 @@
+export { GatewayError, isGatewayError } from './errors.js'
+export type { ErrorType, GatewayErrorOptions } from './errors.js'
+export { definePlugin, defineProvider, defineConfig, isPlugin } from './define.js'
+export type { ProviderDefinition } from './define.js'
+export { HOOK_NAMES, PLUGIN_BRAND } from './plugin.js'
+export type {
+  ChunkHook,
+  CompleteHook,
+  FlushHook,
+  HookName,
+  HookOrder,
+  OrderedHook,
+  PluginDefinition,
+  PluginHooks,
+  PluginInstance,
+  PolicyHook,
+  PostLogHook,
+  PreAuthHook,
+  PreRequestHook,
+  ResponseHooks,
+  SetupContext,
+  SluicePlugin,
+} from './plugin.js'
+export { providerOptionsSchema } from './provider.js'
+export type {
+  CallInfo,
+  ChatAdapter,
+  EmbeddingsAdapter,
+  LocalHandlers,
+  ProviderAdapter,
+  ProviderKey,
+  ProviderOptions,
+  ProviderOptionsInput,
+  SseEvent,
+  UpstreamCall,
+  UpstreamErrorInfo,
+} from './provider.js'
+export { pluginEntrySchema, serverConfigSchema, sluiceConfigSchema } from './config.js'
+export type { PluginEntry, ServerConfig, SluiceConfig, SluiceConfigInput } from './config.js'
+export type {
+  Attempt,
+  CanonicalBody,
+  CanonicalResponse,
+  GatewayContext,
+  GatewayRequest,
+  Identity,
+  Logger,
+  Operation,
+  RequestRecord,
+  SluiceMeta,
+  Target,
+  WireFormat,
+} from './context.js'
+export { chatTexts, embeddingTexts, maskSecret } from './text.js'
+export { assembleChatResponse } from './assemble.js'
+export type * from './types/openai.js'

@@ -1,0 +1,104 @@
+import type { z } from 'zod'
+import type { GatewayContext, RequestRecord } from './context.js'
+import type { ChatChunk, ChatResponse, EmbeddingResponse } from './types/openai.js'
+import type { ProviderAdapter } from './provider.js'
+
+type Awaitable<T> = T | Promise<T>
+
+/** `pre` runs before the plugins without an order, `post` after them (as in Rollup/Vite). */
+export type HookOrder = 'pre' | 'post' | null
+
+/** A hook given as a function, or as `{ order, handler }`. */
+export type OrderedHook<F> = F | { order?: HookOrder; handler: F }
+
+/** Sequential. Runs before any credential is read: request ids, size limits, IP rules. */
+export type PreAuthHook = (ctx: GatewayContext) => Awaitable<void>
+/**
+ * Sequential. Identify the caller (`ctx.authenticate`, first wins) and allow or refuse
+ * (throw a `GatewayError`).
+ */
+export type PolicyHook = (ctx: GatewayContext) => Awaitable<void>
+/**
+ * Sequential. Rewrite `ctx.request.body`, refuse, or answer early with `ctx.respond(...)`.
+ * Runs once per request, not per retry.
+ */
+export type PreRequestHook = (ctx: GatewayContext) => Awaitable<void>
+
+/**
+ * Per stream chunk, in reverse plugin order. Return `undefined` to pass the chunk on unchanged,
+ * a chunk (or several) to replace it, or `null`/`[]` to hold it back (release it later from
+ * another `chunk` call or from `flush`). Returning a chunk, even the same object, marks the
+ * stream as changed, so it is re-serialized instead of passed through byte for byte.
+ */
+export type ChunkHook = (ctx: GatewayContext<'chat'>, chunk: ChatChunk) => Awaitable<ChatChunk | ChatChunk[] | null | undefined | void>
+/** At the end of a stream, before `[DONE]`: release anything held back. */
+export type FlushHook = (ctx: GatewayContext<'chat'>) => Awaitable<ChatChunk[] | undefined | void>
+/**
+ * Once the answer is complete, in reverse plugin order. For a non-stream answer, return a new
+ * response to replace it; for a stream, it receives the assembled answer after the last chunk
+ * went out (read-only: for caching, cost, accounting).
+ */
+export type CompleteHook = (
+  ctx: GatewayContext,
+  response: ChatResponse | EmbeddingResponse,
+  info: { stream: boolean },
+) => Awaitable<ChatResponse | EmbeddingResponse | undefined | void>
+
+export interface ResponseHooks {
+  order?: HookOrder
+  chunk?: ChunkHook
+  flush?: FlushHook
+  complete?: CompleteHook
+}
+
+/** Parallel and detached: runs after the response is written. Errors are counted, never thrown. */
+export type PostLogHook = (ctx: GatewayContext, record: RequestRecord) => Awaitable<void>
+
+/** The five lifecycle hooks, in the order they run. */
+export interface PluginHooks {
+  preAuth?: OrderedHook<PreAuthHook>
+  policy?: OrderedHook<PolicyHook>
+  preRequest?: OrderedHook<PreRequestHook>
+  /** A function is shorthand for `{ complete }`. */
+  response?: CompleteHook | ResponseHooks
+  postLog?: OrderedHook<PostLogHook>
+}
+
+export const HOOK_NAMES = ['preAuth', 'policy', 'preRequest', 'response', 'postLog'] as const
+export type HookName = (typeof HOOK_NAMES)[number]
+
+/** What a plugin's `setup` returns: hooks, plus anything it contributes to the gateway. */
+export interface PluginInstance extends PluginHooks {
+  /** Provider adapters this plugin contributes (provider plugins). */
+  providers?: ProviderAdapter[]
+  /** Called on shutdown, after in-flight requests finished: flush and close. */
+  close?: () => Awaitable<void>
+}
+
+/** What the gateway gives a plugin at setup. */
+export interface SetupContext {
+  /** Directory of the config file; resolve relative paths from it. */
+  configDir: string
+  /** Directory for state files (the embedded store lives here). */
+  dataDir: string
+  log: import('./context.js').Logger
+}
+
+export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
+  /** Unique plugin name, e.g. `@sluice/governance` or `acme-project-guard`. */
+  name: string
+  /** Zod schema for the plugin's options; they are validated at load. */
+  options?: S
+  /**
+   * When the plugin throws something other than a `GatewayError`, the request fails closed
+   * (500 `gateway_plugin_error`) unless this is true, in which case the error is logged,
+   * counted and the request goes on.
+   */
+  failOpen?: boolean
+  setup(options: z.output<S>, context: SetupContext): Awaitable<PluginInstance>
+}
+
+/** Marker so the loader can tell a definition from other default exports. */
+export const PLUGIN_BRAND = Symbol.for('sluice.plugin')
+
+export type SluicePlugin<S extends z.ZodType = z.ZodType> = PluginDefinition<S> & { readonly [PLUGIN_BRAND]: true }

@@ -1,0 +1,128 @@
+import { z } from 'zod'
+import type { GatewayError } from './errors.js'
+import type { WireFormat } from './context.js'
+import type {
+  ChatChunk,
+  ChatRequest,
+  ChatResponse,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  ModelInfo,
+} from './types/openai.js'
+
+type Awaitable<T> = T | Promise<T>
+
+/** One server-sent event as read from an upstream stream. */
+export interface SseEvent {
+  /** The `event:` field, when the upstream names its events (Anthropic does). */
+  event?: string
+  /** The `data:` lines joined with `\n`. */
+  data: string
+  id?: string
+  /** The event's exact bytes as received, for byte pass-through. */
+  raw: string
+}
+
+/** An HTTP call an adapter asks core to make. Core adds pooling, timeouts, aborts. */
+export interface UpstreamCall {
+  method?: 'POST' | 'GET'
+  /** Path appended to the provider's `baseURL`, e.g. `/chat/completions`. May carry a query. */
+  path: string
+  headers?: Record<string, string>
+  /** JSON-serialized by core. Ignored when core passes the client's bytes through. */
+  body?: unknown
+}
+
+/** What an adapter gets when building an upstream call. */
+export interface CallInfo {
+  /** The model name to send upstream. */
+  model: string
+  /** The provider key chosen by core for this attempt. */
+  key: string
+  stream: boolean
+}
+
+export interface UpstreamErrorInfo {
+  status: number
+  /** Parsed JSON when the body was JSON, else the text. */
+  body: unknown
+  headers: Record<string, string | string[] | undefined>
+}
+
+/** Streams inside: adapters map upstream events to canonical chunks. */
+export interface ChatAdapter {
+  request(req: ChatRequest, call: CallInfo): Awaitable<UpstreamCall>
+  response(body: unknown, call: CallInfo): ChatResponse
+  stream(events: AsyncIterable<SseEvent>, call: CallInfo): AsyncIterable<ChatChunk>
+}
+
+export interface EmbeddingsAdapter {
+  request(req: EmbeddingRequest, call: CallInfo): Awaitable<UpstreamCall>
+  response(body: unknown, call: CallInfo): EmbeddingResponse
+}
+
+/**
+ * An in-process provider (no HTTP), e.g. the mock provider. The signal aborts when the
+ * client goes away.
+ */
+export interface LocalHandlers {
+  chat?(req: ChatRequest, call: CallInfo, signal: AbortSignal): Awaitable<ChatResponse | AsyncIterable<ChatChunk>>
+  embeddings?(req: EmbeddingRequest, call: CallInfo, signal: AbortSignal): Awaitable<EmbeddingResponse>
+}
+
+export interface ProviderKey {
+  value: string
+  weight: number
+  /** A name for logs and metrics; defaults to a masked form of the key. */
+  id?: string
+}
+
+/** One configured provider instance, as core routes to it. */
+export interface ProviderAdapter {
+  /** Instance id used in `provider/model` names, e.g. `openai`, `groq`, `azure-eu`. */
+  id: string
+  /** Adapter kind, e.g. `openai`, `anthropic`. */
+  kind: string
+  /** The wire format the upstream speaks; when it equals the client's, bytes pass through. */
+  wireFormat: WireFormat
+  baseURL: string
+  keys: ProviderKey[]
+  /** Models this instance serves; `*` globs allowed (`gpt-4o*`). */
+  models: string[]
+  /** Extra headers on every upstream call. */
+  headers: Record<string, string>
+  /** Per-attempt timeout for the upstream's first byte, ms. */
+  timeoutMs: number
+  /** Auth headers for a key. */
+  auth(key: string): Record<string, string>
+  chat?: ChatAdapter
+  embeddings?: EmbeddingsAdapter
+  /** Instead of HTTP: answer in process. */
+  local?: LocalHandlers
+  /** Map an upstream error answer to a GatewayError. */
+  error(info: UpstreamErrorInfo): GatewayError
+  /** Extra model details for `GET /v1/models`. */
+  describeModel?(model: string): Partial<ModelInfo>
+}
+
+/** Options every provider plugin accepts. */
+export const providerOptionsSchema = z.object({
+  /** Instance id; defaults to the provider kind (or preset). */
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"').optional(),
+  baseURL: z.url().optional(),
+  keys: z
+    .array(
+      z.object({
+        value: z.string().min(1, 'empty key (is its environment variable set?)'),
+        weight: z.number().positive().default(1),
+        id: z.string().optional(),
+      }),
+    )
+    .default([]),
+  models: z.array(z.string().min(1)).default([]),
+  headers: z.record(z.string(), z.string()).default({}),
+  timeoutMs: z.number().int().positive().default(60_000),
+})
+
+export type ProviderOptions = z.output<typeof providerOptionsSchema>
+export type ProviderOptionsInput = z.input<typeof providerOptionsSchema>

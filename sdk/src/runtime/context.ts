@@ -1,0 +1,136 @@
+import type {
+  Attempt,
+  CanonicalBody,
+  CanonicalResponse,
+  GatewayContext,
+  GatewayRequest,
+  Identity,
+  Logger,
+  Operation,
+  SluiceMeta,
+  Target,
+  WireFormat,
+} from '../context.js'
+import type { ChatChunk, ChatRequest, EmbeddingRequest } from '../types/openai.js'
+import { chatTexts, embeddingTexts } from '../text.js'
+
+export interface ContextInit<O extends Operation = Operation> {
+  id: string
+  operation: O
+  format: WireFormat
+  path: string
+  headers: Record<string, string | string[] | undefined>
+  ip?: string
+  body: CanonicalBody<O>
+  /** The client's exact bytes, kept for same-format pass-through. */
+  raw?: Uint8Array
+  signal?: AbortSignal
+  log?: Logger
+  startedAt?: number
+}
+
+export type ShortCircuit<O extends Operation = Operation> = CanonicalResponse<O> | AsyncIterable<ChatChunk>
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
+
+class Request<O extends Operation> implements GatewayRequest<O> {
+  readonly operation: O
+  readonly format: WireFormat
+  readonly path: string
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly ip: string | undefined
+  readonly model: string
+  readonly stream: boolean
+  readonly raw: Uint8Array | undefined
+  #body: CanonicalBody<O>
+  /** JSON of the body when a plugin first saw it; compared later to detect in-place edits. */
+  #snapshot: string | undefined
+  #replaced = false
+
+  constructor(init: ContextInit<O>) {
+    this.operation = init.operation
+    this.format = init.format
+    this.path = init.path
+    this.headers = init.headers
+    this.ip = init.ip
+    this.#body = init.body
+    this.raw = init.raw
+    this.model = String((init.body as { model?: unknown }).model ?? '')
+    this.stream = init.operation === 'chat' && (init.body as ChatRequest).stream === true
+  }
+
+  get body(): CanonicalBody<O> {
+    if (this.#snapshot === undefined && !this.#replaced) this.#snapshot = JSON.stringify(this.#body)
+    return this.#body
+  }
+
+  set body(value: CanonicalBody<O>) {
+    this.#body = value
+    this.#replaced = true
+  }
+
+  /** Core's view of the body: does not count as a plugin reading it. */
+  peekBody(): CanonicalBody<O> {
+    return this.#body
+  }
+
+  /** True when a plugin replaced or edited the body. */
+  isModified(): boolean {
+    if (this.#replaced) return true
+    if (this.#snapshot === undefined) return false
+    return JSON.stringify(this.#body) !== this.#snapshot
+  }
+
+  texts(): string[] {
+    return this.operation === 'chat'
+      ? chatTexts(this.#body as ChatRequest)
+      : embeddingTexts(this.#body as EmbeddingRequest)
+  }
+}
+
+/** The one implementation of `GatewayContext`, used by core and by the test kit. */
+export class RequestContext<O extends Operation = Operation> implements GatewayContext<O> {
+  readonly id: string
+  readonly startedAt: number
+  readonly request: Request<O>
+  readonly signal: AbortSignal
+  readonly meta = {} as SluiceMeta & Record<string, unknown>
+  readonly log: Logger
+  readonly attempts: Attempt[] = []
+  readonly responseHeaders: Record<string, string> = {}
+  target: Target | undefined
+  shortCircuit: ShortCircuit<O> | undefined
+  #identity: Identity | undefined
+
+  constructor(init: ContextInit<O>) {
+    this.id = init.id
+    this.startedAt = init.startedAt ?? performance.now()
+    this.request = new Request(init)
+    this.signal = init.signal ?? new AbortController().signal
+    this.log = init.log ?? silentLogger
+  }
+
+  get identity(): Identity | undefined {
+    return this.#identity
+  }
+
+  authenticate(identity: Identity): boolean {
+    if (this.#identity) return false
+    if (!identity || typeof identity.id !== 'string' || !identity.id) throw new TypeError('authenticate: identity.id is required')
+    this.#identity = identity
+    return true
+  }
+
+  respond(response: ShortCircuit<O>): void {
+    if (!response || typeof response !== 'object') throw new TypeError('respond: expected a response object or an async iterable of chunks')
+    this.shortCircuit = response
+  }
+
+  setResponseHeader(name: string, value: string): void {
+    this.responseHeaders[name.toLowerCase()] = value
+  }
+}
+
+export function createContext<O extends Operation>(init: ContextInit<O>): RequestContext<O> {
+  return new RequestContext(init)
+}

@@ -1,0 +1,8 @@
+/**
+ * The lifecycle engine shared by core and the test kit. Plugin authors do not need it;
+ * use `@sluice/sdk/testing` to test a plugin.
+ */
+export { Pipeline, validatePluginInstance } from './pipeline.js'
+export type { LoadedPlugin, PassState, PipelineStats, ResponseEntry } from './pipeline.js'
+export { RequestContext, createContext } from './context.js'
+export type { ContextInit, ShortCircuit } from './context.js'
