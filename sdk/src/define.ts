@@ -22,8 +22,12 @@ export function definePlugin<S extends z.ZodType>(definition: PluginDefinition<S
   if (!definition || typeof definition.name !== 'string' || !definition.name)
     throw new TypeError('definePlugin: a plugin needs a non-empty `name`')
   if (typeof definition.setup !== 'function') throw new TypeError(`definePlugin(${definition.name}): \`setup\` must be a function`)
-  return Object.assign(Object.create(null), definition, { [PLUGIN_BRAND]: true as const }) as SluicePlugin<S>
+  // The brand sits on the prototype: config processing (env interpolation, cloning) treats the
+  // definition as an opaque object rather than as plain data.
+  return Object.assign(Object.create(pluginPrototype) as object, definition) as SluicePlugin<S>
 }
+
+const pluginPrototype = Object.freeze({ [PLUGIN_BRAND]: true as const })
 
 /** True when `value` was made by `definePlugin` (also across duplicated SDK copies). */
 export function isPlugin(value: unknown): value is SluicePlugin {

@@ -46,7 +46,9 @@ function check<T>(schema: z.ZodType, value: unknown): T {
   if (parsed.success) return value as T
   const issue = parsed.error.issues[0]
   const param = formatPath(issue.path)
-  throw new GatewayError(400, 'caller_invalid_request', param === '(root)' ? issue.message : `${param}: ${issue.message}`, {
+  // Messages that already name their field (`model` …) need no path in front.
+  const message = param === '(root)' || issue.message.includes('`') ? issue.message : `${param}: ${issue.message}`
+  throw new GatewayError(400, 'caller_invalid_request', message, {
     param: param === '(root)' ? null : param,
   })
 }
