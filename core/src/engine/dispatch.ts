@@ -15,7 +15,7 @@ import type { Router } from '../router.js'
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js'
 import { KeyPicker } from '../upstream/keys.js'
 import { replaceTopLevelModel } from '../upstream/passthrough.js'
-import { transportError } from '../upstream/transport-errors.js'
+import { upstreamFailure } from '../upstream/transport-errors.js'
 import { readSse } from '../http/sse.js'
 
 /** A chunk with the exact upstream event text it came from, when the formats match. */
@@ -60,10 +60,10 @@ export class Dispatcher {
       attempt.status = 200
       return answer
     } catch (error) {
-      const failure = transportError(error, provider.id, ctx.signal)
-      attempt.status = failure.status
-      attempt.errorType = failure.type
-      throw failure
+      const failure = upstreamFailure(error, provider.id, ctx.signal)
+      attempt.status = failure?.status ?? 500
+      attempt.errorType = failure?.type ?? 'gateway_internal'
+      throw failure ?? error
     } finally {
       attempt.durationMs = performance.now() - started
     }
@@ -104,7 +104,7 @@ export class Dispatcher {
       signal: ctx.signal,
       timeoutMs: provider.timeoutMs,
     })
-    if (response.status >= 400) throw await upstreamFailure(provider, response)
+    if (response.status >= 400) throw await upstreamErrorAnswer(provider, response)
     if (!call.stream || operation !== 'chat') {
       const raw = Buffer.from(await response.body.arrayBuffer())
       const parsed = parseUpstreamJson(raw, provider)
@@ -135,7 +135,7 @@ function unsupported(provider: ProviderAdapter, what: string): GatewayError {
   return new GatewayError(400, 'provider_unsupported', `Provider "${provider.id}" does not support ${what}`, { param: 'model' })
 }
 
-async function upstreamFailure(provider: ProviderAdapter, response: UpstreamResponse): Promise<GatewayError> {
+async function upstreamErrorAnswer(provider: ProviderAdapter, response: UpstreamResponse): Promise<GatewayError> {
   let raw: Buffer
   try {
     raw = await readLimited(response.body, ERROR_BODY_LIMIT)

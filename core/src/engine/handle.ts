@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { GatewayError, assembleChatResponse, isGatewayError } from '@sluice/sdk'
+import { GatewayError, assembleChatResponse } from '@sluice/sdk'
+import { upstreamFailure } from '../upstream/transport-errors.js'
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Logger, Operation, RequestRecord, Usage } from '@sluice/sdk'
 import { RequestContext } from '@sluice/sdk/runtime'
 import type { Pipeline, ResponseEntry } from '@sluice/sdk/runtime'
@@ -97,7 +98,8 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
     if (ctx.request.stream) await sendStream(deps, route.codec, ctx, entries, answer, res, outcome)
     else await sendJson(deps, route.codec, ctx, entries, answer, res, outcome)
   } catch (error) {
-    const failure = toGatewayError(error, deps.log, id)
+    // Streams fail after dispatch returned: map network errors and aborts here too.
+    const failure = upstreamFailure(error, ctx?.target?.provider ?? 'unknown', controller.signal) ?? internalError(error, deps.log, id)
     outcome.status = outcome.clientAborted ? 499 : failure.status
     outcome.error = failure
     if (!res.headersSent && !res.destroyed) {
@@ -203,9 +205,8 @@ function noteUsage(response: ChatResponse | EmbeddingResponse, outcome: Outcome)
   if (!isEmbeddingResponse(response)) outcome.finishReason = response.choices?.[0]?.finish_reason ?? undefined
 }
 
-/** Anything that is not a GatewayError is our fault: logged with its stack, shown without it. */
-function toGatewayError(error: unknown, log: Logger, id: string): GatewayError {
-  if (isGatewayError(error)) return error
+/** Anything else is our fault: logged with its stack, shown without it. */
+function internalError(error: unknown, log: Logger, id: string): GatewayError {
   log.error('unexpected error', { requestId: id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
   return new GatewayError(500, 'gateway_internal', `Internal gateway error (request id ${id})`)
 }
