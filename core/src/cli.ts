@@ -5,6 +5,7 @@ import { ConfigError } from './config/errors.js'
 import { findConfigFile, loadConfigFile, resolveConfig } from './config/load.js'
 import type { LoadedConfig } from './config/load.js'
 import { defaultConfig } from './default-config.js'
+import { configJsonSchema } from './config/json-schema.js'
 import { createGateway } from './gateway.js'
 
 const USAGE = `Usage: sluice <command> [options]
@@ -12,6 +13,7 @@ const USAGE = `Usage: sluice <command> [options]
 Commands:
   serve       start the gateway
   validate    check a config file and print its problems
+  schema      print the JSON Schema of the config file (for editors)
 
 Options:
   -c, --config <file>   config file (default: ./sluice.config.{ts,js,json,yaml}, else the built-in
@@ -47,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   const command = positionals[0] ?? 'serve'
+  if (command === 'schema' && !values.help) {
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`)
+    return 0
+  }
   if (values.help || !['serve', 'validate'].includes(command)) {
     process.stdout.write(USAGE)
     return values.help ? 0 : 2
