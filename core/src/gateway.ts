@@ -8,6 +8,7 @@ import { ConfigError } from './config/errors.js'
 import { createLogger } from './log.js'
 import { loadPlugins } from './plugins/load.js'
 import { Router } from './router.js'
+import { Planner, RouteConfigError } from './routing/plan.js'
 import { UpstreamClient } from './upstream/client.js'
 import { Dispatcher } from './engine/dispatch.js'
 import { Inflight } from './engine/inflight.js'
@@ -34,7 +35,7 @@ export class Gateway {
   #address: { host: string; port: number } | undefined
   #closing: Promise<void> | undefined
 
-  constructor(config: SluiceConfig, pipeline: Pipeline, router: Router, log: ReturnType<typeof createLogger>) {
+  constructor(config: SluiceConfig, pipeline: Pipeline, router: Router, planner: Planner, log: ReturnType<typeof createLogger>) {
     this.config = config
     this.pipeline = pipeline
     this.router = router
@@ -43,7 +44,8 @@ export class Gateway {
     this.#deps = {
       pipeline,
       router,
-      dispatcher: new Dispatcher(router, this.#client),
+      planner,
+      dispatcher: new Dispatcher(planner, router.providers, this.#client, config.routing, log),
       log,
       bodyLimit: config.server.bodyLimit,
       inflight: new Inflight(),
@@ -110,6 +112,7 @@ export async function createGateway(input: SluiceConfigInput | LoadedConfig, opt
   const plugins = await loadPlugins(config.plugins, { configFile: file, configDir, dataDir, log })
   const providers: ProviderAdapter[] = plugins.flatMap((p) => p.instance.providers ?? [])
   let router: Router
+  let planner: Planner
   let pipeline: Pipeline
   try {
     router = new Router(providers)
@@ -117,8 +120,13 @@ export async function createGateway(input: SluiceConfigInput | LoadedConfig, opt
   } catch (error) {
     throw new ConfigError(file, [`plugins: ${error instanceof Error ? error.message : String(error)}`])
   }
+  try {
+    planner = new Planner(router, config.routes, config.routing)
+  } catch (error) {
+    throw new ConfigError(file, error instanceof RouteConfigError ? error.problems : [`routes: ${String(error)}`])
+  }
   if (providers.length === 0) log.warn('no provider is configured: every inference request will answer 404')
-  return new Gateway(config, pipeline, router, log)
+  return new Gateway(config, pipeline, router, planner, log)
 }
 
 function isLoaded(value: SluiceConfigInput | LoadedConfig): value is LoadedConfig {

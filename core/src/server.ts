@@ -31,7 +31,12 @@ export function createApp(deps: FrontDoorDeps, frontDoors: FrontDoor[], state: S
   app.get('/health', (event) => {
     const { res } = nodeOf(event)
     const status = state.shuttingDown ? 'shutting_down' : 'ok'
-    return sendJson(res, state.shuttingDown ? 503 : 200, { status, providers: deps.router.providers.map((p) => p.id), inflight: deps.inflight.count })
+    return sendJson(res, state.shuttingDown ? 503 : 200, {
+      status,
+      inflight: deps.inflight.count,
+      providers: deps.router.providers.map((p) => ({ id: p.id, inflight: deps.dispatcher.limiter.inFlight(p.id), keys: deps.dispatcher.keyStates(p.id) })),
+      targets: deps.dispatcher.health.snapshot(),
+    })
   })
   for (const frontDoor of frontDoors) frontDoor(app, deps)
   app.all('/**', (event) => {

@@ -27,6 +27,75 @@ export const serverConfigSchema = z
   })
   .strict()
 
+/** A routing target: `"provider/model"` (or a declared model), or the object form. */
+export const targetSchema = z.union([
+  z.string().min(1),
+  z
+    .object({
+      /** Provider instance id. */
+      provider: z.string().min(1),
+      /** Upstream model; defaults to the model the client asked for. */
+      model: z.string().min(1).optional(),
+      weight: z.number().positive().default(1),
+      /** Only these keys of the provider (by key `id`). */
+      keys: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .strict(),
+])
+
+export const retrySchema = z
+  .object({
+    /** Attempts per target, the first included. */
+    attempts: z.number().int().min(1).max(10).default(2),
+    /** First backoff delay; doubles per retry, with full jitter. */
+    initialDelayMs: z.number().int().nonnegative().default(100),
+    maxDelayMs: z.number().int().nonnegative().default(5_000),
+  })
+  .strict()
+
+const timeouts = {
+  /** Per attempt: time to the upstream's first byte. */
+  timeoutMs: z.number().int().positive().optional(),
+  /** Whole request, all attempts and backoffs included. */
+  deadlineMs: z.number().int().positive().optional(),
+  /** Longest pause between two chunks of a stream. */
+  streamIdleTimeoutMs: z.number().int().positive().optional(),
+}
+
+export const routeSchema = z
+  .object({
+    /** Weighted targets; health shifts traffic between them. */
+    targets: z.array(targetSchema).min(1),
+    /** Tried in order when every target failed. */
+    fallbacks: z.array(targetSchema).default([]),
+    retry: retrySchema.optional(),
+    ...timeouts,
+  })
+  .strict()
+
+export const routingSchema = z
+  .object({
+    retry: retrySchema.default(() => retrySchema.parse({})),
+    /** Upstream calls per request at most, across every target and fallback. */
+    maxAttempts: z.number().int().min(1).max(20).default(5),
+    ...timeouts,
+    deadlineMs: z.number().int().positive().default(300_000),
+    /** Accept `fallbacks: [...]` in a request body. */
+    requestFallbacks: z.boolean().default(false),
+    /** How long a key rests after a 429 that gave no retry-after. */
+    keyCooldownMs: z.number().int().positive().default(30_000),
+    circuit: z
+      .object({
+        /** Consecutive failures that open a target's circuit. */
+        failureThreshold: z.number().int().min(1).default(5),
+        /** How long an open circuit refuses traffic before one probe is let through. */
+        cooldownMs: z.number().int().positive().default(15_000),
+      })
+      .strict()
+      .default({ failureThreshold: 5, cooldownMs: 15_000 }),
+  })
+  .strict()
+
 export const sluiceConfigSchema = z
   .object({
     /** JSON Schema reference for editors; ignored. */
@@ -39,9 +108,16 @@ export const sluiceConfigSchema = z
       .strict()
       .default({ level: 'info' }),
     plugins: z.array(pluginEntrySchema).default([]),
+    /** Model aliases with weighted targets, fallbacks, retries and timeouts. */
+    routes: z.record(z.string().min(1), routeSchema).default({}),
+    routing: routingSchema.default(() => routingSchema.parse({})),
   })
   .strict()
 
 export type SluiceConfig = z.output<typeof sluiceConfigSchema>
 export type SluiceConfigInput = z.input<typeof sluiceConfigSchema>
 export type ServerConfig = z.output<typeof serverConfigSchema>
+export type RouteConfig = z.output<typeof routeSchema>
+export type RoutingConfig = z.output<typeof routingSchema>
+export type TargetConfig = z.output<typeof targetSchema>
+export type RetryConfig = z.output<typeof retrySchema>

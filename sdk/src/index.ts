@@ -35,8 +35,8 @@ export type {
   UpstreamCall,
   UpstreamErrorInfo,
 } from './provider.js'
-export { pluginEntrySchema, serverConfigSchema, sluiceConfigSchema } from './config.js'
-export type { PluginEntry, ServerConfig, SluiceConfig, SluiceConfigInput } from './config.js'
+export { pluginEntrySchema, retrySchema, routeSchema, routingSchema, serverConfigSchema, sluiceConfigSchema, targetSchema } from './config.js'
+export type { PluginEntry, RetryConfig, RouteConfig, RoutingConfig, ServerConfig, SluiceConfig, SluiceConfigInput, TargetConfig } from './config.js'
 export type {
   Attempt,
   CanonicalBody,

@@ -93,6 +93,8 @@ export interface ProviderAdapter {
   headers: Record<string, string>
   /** Per-attempt timeout for the upstream's first byte, ms. */
   timeoutMs: number
+  /** Upstream calls in flight at most (0 or absent: no limit). */
+  maxConcurrent?: number
   /** Auth headers for a key. */
   auth(key: string): Record<string, string>
   chat?: ChatAdapter
@@ -122,6 +124,8 @@ export const providerOptionsSchema = z.object({
   models: z.array(z.string().min(1)).default([]),
   headers: z.record(z.string(), z.string()).default({}),
   timeoutMs: z.number().int().positive().default(60_000),
+  /** Upstream calls in flight at most for this provider; beyond it, other targets or a 503. 0: no limit. */
+  maxConcurrent: z.number().int().nonnegative().default(0),
 })
 
 export type ProviderOptions = z.output<typeof providerOptionsSchema>

@@ -7,209 +7,294 @@ import type {
   ChatResponse,
   EmbeddingRequest,
   EmbeddingResponse,
+  Logger,
   ProviderAdapter,
-  SseEvent,
+  RoutingConfig,
 } from '@sluice/sdk'
 import type { RequestContext } from '@sluice/sdk/runtime'
-import type { Router } from '../router.js'
-import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js'
-import { KeyPicker } from '../upstream/keys.js'
-import { replaceTopLevelModel } from '../upstream/passthrough.js'
+import type { UpstreamClient } from '../upstream/client.js'
 import { upstreamFailure } from '../upstream/transport-errors.js'
-import { readSse } from '../http/sse.js'
+import { KeyPool } from '../routing/keys.js'
+import type { ChosenKey } from '../routing/keys.js'
+import { HealthBook } from '../routing/health.js'
+import { ConcurrencyLimiter } from '../routing/limiter.js'
+import { backoffDelay } from '../routing/backoff.js'
+import type { Plan, PlannedTarget, Planner } from '../routing/plan.js'
+import { callUpstream } from './attempt.js'
+import type { AttemptFailure, SourcedChunk } from './attempt.js'
 
-/** A chunk with the exact upstream event text it came from, when the formats match. */
-export interface SourcedChunk {
-  chunk: ChatChunk
-  raw?: string
-}
+export type { SourcedChunk } from './attempt.js'
 
 /** What an upstream (or a plugin's early answer) produced. */
 export type Answer =
   | { kind: 'json'; response: ChatResponse | EmbeddingResponse; raw?: Buffer }
   | { kind: 'stream'; chunks: AsyncIterable<SourcedChunk> }
 
-const ERROR_BODY_LIMIT = 1024 * 1024
-
-/** Calls the routed provider for one request. Core owns HTTP; the adapter only translates. */
+/**
+ * Runs a request's plan: targets by health-weighted choice, keys by weight (resting after 429,
+ * out after 401/403), retries with backoff and jitter on 5xx/429/timeouts/connection errors
+ * (never on other 4xx), then fallbacks in order; bounded attempts, a total deadline, and a
+ * per-provider concurrency cap that sheds load with a 503 instead of queueing.
+ * A stream fails over only until its first chunk; that chunk is read inside the attempt.
+ */
 export class Dispatcher {
-  readonly #router: Router
+  readonly #planner: Planner
   readonly #client: UpstreamClient
-  readonly #keys = new Map<string, KeyPicker>()
+  readonly #routing: RoutingConfig
+  readonly #log: Logger
+  readonly #keys = new Map<string, KeyPool>()
+  readonly health: HealthBook
+  readonly limiter = new ConcurrencyLimiter()
 
-  constructor(router: Router, client: UpstreamClient) {
-    this.#router = router
+  constructor(planner: Planner, providers: readonly ProviderAdapter[], client: UpstreamClient, routing: RoutingConfig, log: Logger) {
+    this.#planner = planner
     this.#client = client
-    for (const provider of router.providers) this.#keys.set(provider.id, new KeyPicker(provider.keys))
+    this.#routing = routing
+    this.#log = log
+    this.health = new HealthBook(routing.circuit)
+    for (const provider of providers) this.#keys.set(provider.id, new KeyPool(provider.keys))
+  }
+
+  keyStates(providerId: string): ReturnType<KeyPool['describe']> {
+    return this.#keys.get(providerId)?.describe() ?? []
   }
 
   async dispatch(ctx: RequestContext): Promise<Answer> {
-    const body = ctx.request.peekBody() as ChatRequest | EmbeddingRequest
-    const route = this.#router.resolve(body.model)
-    const provider = route.provider
-    ctx.target = { provider: provider.id, model: route.model }
-    const stream = ctx.request.stream
-    const key = this.#keys.get(provider.id)?.pick()
-    const call: CallInfo = { model: route.model, key: key?.value ?? '', stream }
-    const attempt: Attempt = { provider: provider.id, model: route.model, startedAt: Date.now() }
-    if (key) attempt.key = key.label
-    ctx.attempts.push(attempt)
-    const started = performance.now()
+    const body = ctx.request.peekBody() as (ChatRequest | EmbeddingRequest) & { fallbacks?: unknown }
+    const plan = this.#planner.plan(body.model, body.fallbacks)
+    let sent = body
+    if (body.fallbacks !== undefined) {
+      // A gateway field: it never goes upstream.
+      const { fallbacks: _dropped, ...rest } = body
+      sent = rest
+    }
+    // One signal for every attempt: the client leaving, or the deadline passing before an answer.
+    const controller = new AbortController()
+    const onClientAbort = () => controller.abort(ctx.signal.reason)
+    if (ctx.signal.aborted) onClientAbort()
+    else ctx.signal.addEventListener('abort', onClientAbort, { once: true })
+    const deadline = setTimeout(
+      () => controller.abort(new GatewayError(504, 'provider_timeout', `No provider answered within the deadline of ${plan.deadlineMs} ms`)),
+      plan.deadlineMs,
+    )
     try {
-      const answer = provider.local ? await this.#local(ctx, provider, body, call) : await this.#http(ctx, provider, body, call)
-      attempt.status = 200
-      return answer
-    } catch (error) {
-      const failure = upstreamFailure(error, provider.id, ctx.signal)
-      attempt.status = failure?.status ?? 500
-      attempt.errorType = failure?.type ?? 'gateway_internal'
-      throw failure ?? error
+      return await this.#run(ctx, plan, sent, sent !== body, controller.signal)
     } finally {
-      attempt.durationMs = performance.now() - started
+      clearTimeout(deadline)
     }
   }
 
-  async #local(ctx: RequestContext, provider: ProviderAdapter, body: ChatRequest | EmbeddingRequest, call: CallInfo): Promise<Answer> {
-    const local = provider.local!
-    if (ctx.request.operation === 'embeddings') {
-      if (!local.embeddings) throw unsupported(provider, 'embeddings')
-      return { kind: 'json', response: await local.embeddings(body as EmbeddingRequest, call, ctx.signal) }
-    }
-    if (!local.chat) throw unsupported(provider, 'chat completions')
-    const result = await local.chat(body as ChatRequest, call, ctx.signal)
-    if (isAsyncIterable(result)) return { kind: 'stream', chunks: sourceless(result) }
-    return { kind: 'json', response: result }
-  }
-
-  async #http(ctx: RequestContext, provider: ProviderAdapter, body: ChatRequest | EmbeddingRequest, call: CallInfo): Promise<Answer> {
-    const operation = ctx.request.operation
-    const adapter = operation === 'chat' ? provider.chat : provider.embeddings
-    if (!adapter) throw unsupported(provider, operation === 'chat' ? 'chat completions' : 'embeddings')
-    const upstreamCall = await adapter.request(body as never, call)
-    const sameFormat = provider.wireFormat === ctx.request.format
-    const payload = sameFormat ? this.#passThroughBytes(ctx, body.model, call.model) : undefined
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: call.stream ? 'text/event-stream' : 'application/json',
-      'x-request-id': ctx.id,
-      ...provider.headers,
-      ...provider.auth(call.key),
-      ...upstreamCall.headers,
-    }
-    const response = await this.#client.send({
-      method: upstreamCall.method ?? 'POST',
-      url: new URL(provider.baseURL + upstreamCall.path),
-      headers,
-      body: upstreamCall.method === 'GET' ? undefined : (payload ?? JSON.stringify(upstreamCall.body)),
-      signal: ctx.signal,
-      timeoutMs: provider.timeoutMs,
-    })
-    if (response.status >= 400) throw await upstreamErrorAnswer(provider, response)
-    if (!call.stream || operation !== 'chat') {
-      const raw = Buffer.from(await response.body.arrayBuffer())
-      const parsed = parseUpstreamJson(raw, provider)
-      const mapped = operation === 'chat' ? provider.chat!.response(parsed, call) : provider.embeddings!.response(parsed, call)
-      return { kind: 'json', response: mapped, raw: sameFormat ? raw : undefined }
-    }
-    const type = String(response.headers['content-type'] ?? '')
-    if (!type.includes('text/event-stream')) {
-      // Some upstreams answer a stream request with one JSON error and a 200.
-      const raw = Buffer.from(await response.body.arrayBuffer())
-      throw provider.error({ status: 502, body: safeJson(raw), headers: response.headers })
-    }
-    const events = tapEvents(readSse(response.body))
-    const chunks = provider.chat!.stream(events.iterable, call)
-    return { kind: 'stream', chunks: sourced(chunks, sameFormat ? events : undefined) }
-  }
-
-  /** The client's bytes, with only the model swapped when the upstream name differs. */
-  #passThroughBytes(ctx: RequestContext, requested: string, upstreamModel: string): Buffer | undefined {
-    const raw = ctx.request.raw
-    if (!raw || ctx.request.isModified()) return undefined
-    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
-    return requested === upstreamModel ? bytes : replaceTopLevelModel(bytes, upstreamModel)
-  }
-}
-
-function unsupported(provider: ProviderAdapter, what: string): GatewayError {
-  return new GatewayError(400, 'provider_unsupported', `Provider "${provider.id}" does not support ${what}`, { param: 'model' })
-}
-
-async function upstreamErrorAnswer(provider: ProviderAdapter, response: UpstreamResponse): Promise<GatewayError> {
-  let raw: Buffer
-  try {
-    raw = await readLimited(response.body, ERROR_BODY_LIMIT)
-  } catch {
-    raw = Buffer.alloc(0)
-  }
-  try {
-    return provider.error({ status: response.status, body: safeJson(raw), headers: response.headers })
-  } catch (error) {
-    if (isGatewayError(error)) return error
-    return new GatewayError(502, 'provider_error', `Provider "${provider.id}" answered ${response.status}`)
-  }
-}
-
-async function readLimited(body: AsyncIterable<Uint8Array> & { destroy?: () => void }, limit: number): Promise<Buffer> {
-  const parts: Buffer[] = []
-  let size = 0
-  for await (const part of body) {
-    size += part.length
-    if (size > limit) {
-      body.destroy?.()
-      break
-    }
-    parts.push(Buffer.from(part))
-  }
-  return Buffer.concat(parts)
-}
-
-function safeJson(raw: Buffer): unknown {
-  const text = raw.toString('utf8')
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
-}
-
-function parseUpstreamJson(raw: Buffer, provider: ProviderAdapter): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'))
-  } catch {
-    throw new GatewayError(502, 'provider_invalid_response', `Provider "${provider.id}" answered with a body that is not valid JSON`)
-  }
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<ChatChunk> {
-  return !!value && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
-}
-
-async function* sourceless(chunks: AsyncIterable<ChatChunk>): AsyncGenerator<SourcedChunk> {
-  for await (const chunk of chunks) yield { chunk }
-}
-
-/** Remembers the event most recently handed to the adapter, to pair it with the chunk it yields. */
-function tapEvents(events: AsyncIterable<SseEvent>): { iterable: AsyncIterable<SseEvent>; last: SseEvent | undefined } {
-  const tap = {
-    last: undefined as SseEvent | undefined,
-    iterable: {
-      async *[Symbol.asyncIterator]() {
-        for await (const event of events) {
-          tap.last = event
-          yield event
+  async #run(ctx: RequestContext, plan: Plan, body: ChatRequest | EmbeddingRequest, bodyChanged: boolean, signal: AbortSignal): Promise<Answer> {
+    let attempts = 0
+    let lastError: GatewayError | undefined
+    let shed = false
+    for (const group of plan.groups) {
+      for (const target of this.#order(group)) {
+        const health = this.health.get(target.id)
+        const keys = this.#keys.get(target.provider.id)!
+        for (let retry = 0; retry < plan.retry.attempts; ) {
+          if (attempts >= plan.maxAttempts) return this.#giveUp(lastError, shed)
+          if (signal.aborted) throw abortReason(signal)
+          if (!health.admit()) {
+            lastError ??= new GatewayError(503, 'provider_unavailable', `Provider "${target.provider.id}" is failing and paused (circuit open)`, { headers: retryAfterHeader(health.reopensAt()) })
+            break
+          }
+          const key = keys.pick({ subset: target.keys })
+          if (!key) {
+            health.release()
+            lastError = noKeyError(target, keys)
+            break
+          }
+          const release = this.limiter.tryAcquire(target.provider.id, target.provider.maxConcurrent)
+          if (!release) {
+            health.release()
+            shed = true
+            break
+          }
+          attempts++
+          ctx.target = { provider: target.provider.id, model: target.model }
+          const attempt: Attempt = { provider: target.provider.id, model: target.model, key: key.label, startedAt: Date.now() }
+          ctx.attempts.push(attempt)
+          const started = performance.now()
+          const result = await this.#attempt(ctx, target, key, plan, body, bodyChanged, signal, release)
+          attempt.durationMs = performance.now() - started
+          if (result.ok) {
+            attempt.status = 200
+            health.success(performance.now() - started)
+            return result.answer
+          }
+          const failure = result.failure
+          attempt.status = failure.upstreamStatus ?? failure.error.status
+          attempt.errorType = failure.error.type
+          lastError = failure.error
+          if (signal.aborted) {
+            health.release()
+            throw abortReason(signal)
+          }
+          const status = failure.upstreamStatus
+          if (status === 401 || status === 403) {
+            // Our key was refused: take it out, say so, and try another key at once.
+            keys.disable(key.index)
+            health.release()
+            this.#log.error('provider key refused; taken out of rotation', { provider: target.provider.id, key: key.label, status })
+            continue
+          }
+          if (status === 429) {
+            keys.coolDown(key.index, Date.now() + (failure.retryAfterMs ?? this.#routing.keyCooldownMs))
+            health.release()
+            // Another key may still have quota: no wait then, and no retry spent.
+            if (keys.pick({ subset: target.keys })) continue
+            retry++
+            if (retry >= plan.retry.attempts) break
+            const wait = failure.retryAfterMs ?? backoffDelay(retry, plan.retry)
+            if (wait > plan.retry.maxDelayMs) break
+            await sleep(wait, signal)
+            continue
+          }
+          if (!failure.retryable) {
+            health.release()
+            throw failure.error
+          }
+          health.failure()
+          retry++
+          if (retry < plan.retry.attempts) await sleep(backoffDelay(retry, plan.retry, failure.retryAfterMs), signal)
         }
-      },
-    },
+      }
+    }
+    return this.#giveUp(lastError, shed)
   }
-  return tap
+
+  /**
+   * Health-weighted order within a group: a weighted shuffle, so the first pick follows the
+   * configured weights scaled by health, and the rest are the failover order.
+   */
+  #order(group: PlannedTarget[]): PlannedTarget[] {
+    if (group.length <= 1) return group
+    const healths = group.map((t) => this.health.get(t.id))
+    const latencies = healths.map((h) => h.latencyMs).filter((l): l is number => l !== undefined)
+    const best = latencies.length ? Math.min(...latencies) : undefined
+    const pool = group.map((target, i) => ({ target, weight: target.weight * healths[i].factor(best) }))
+    const order: PlannedTarget[] = []
+    while (pool.length) {
+      const total = pool.reduce((sum, e) => sum + e.weight, 0)
+      let r = Math.random() * total
+      let index = pool.findIndex((e) => (r -= e.weight) < 0)
+      if (index < 0) index = pool.length - 1
+      order.push(pool.splice(index, 1)[0].target)
+    }
+    return order
+  }
+
+  #giveUp(lastError: GatewayError | undefined, shed: boolean): never {
+    if (shed && (!lastError || lastError.status === 503))
+      throw new GatewayError(503, 'gateway_overloaded', 'Every provider for this model is at its concurrency limit; retry shortly', { headers: { 'retry-after': '1' } })
+    throw lastError ?? new GatewayError(502, 'provider_error', 'No provider could serve the request')
+  }
+
+  async #attempt(
+    ctx: RequestContext,
+    target: PlannedTarget,
+    key: ChosenKey,
+    plan: Plan,
+    body: ChatRequest | EmbeddingRequest,
+    bodyChanged: boolean,
+    signal: AbortSignal,
+    release: () => void,
+  ): Promise<{ ok: true; answer: Answer } | { ok: false; failure: AttemptFailure }> {
+    const call: CallInfo = { model: target.model, key: key.value, stream: ctx.request.stream }
+    let answer: Answer
+    try {
+      answer = await callUpstream(this.#client, ctx, target.provider, body, call, {
+        signal,
+        bodyChanged,
+        timeoutMs: plan.timeoutMs ?? target.provider.timeoutMs,
+        idleTimeoutMs: plan.streamIdleTimeoutMs ?? plan.timeoutMs ?? target.provider.timeoutMs,
+      })
+    } catch (error) {
+      release()
+      return { ok: false, failure: classify(error, target.provider.id, signal) }
+    }
+    if (answer.kind === 'json') {
+      release()
+      return { ok: true, answer }
+    }
+    // Read the first chunk inside the attempt, so a stream that dies at once still fails over.
+    const iterator = answer.chunks[Symbol.asyncIterator]()
+    let first: IteratorResult<SourcedChunk>
+    try {
+      first = await iterator.next()
+    } catch (error) {
+      release()
+      return { ok: false, failure: classify(error, target.provider.id, signal) }
+    }
+    const health = this.health.get(target.id)
+    return { ok: true, answer: { kind: 'stream', chunks: resumed(first, iterator, release, () => health.failure()) } }
+  }
 }
 
-async function* sourced(chunks: AsyncIterable<ChatChunk>, tap: { last: SseEvent | undefined } | undefined): AsyncGenerator<SourcedChunk> {
-  for await (const chunk of chunks) {
-    // Same wire format: events map one to one onto chunks, so the last event is this chunk's source.
-    const raw = tap?.last?.raw
-    if (tap) tap.last = undefined
-    yield raw === undefined ? { chunk } : { chunk, raw }
+/** The stream after its first chunk; frees the concurrency slot when it ends, however it ends. */
+async function* resumed(first: IteratorResult<SourcedChunk>, rest: AsyncIterator<SourcedChunk>, release: () => void, onFailure: () => void): AsyncGenerator<SourcedChunk> {
+  try {
+    if (first.done) return
+    yield first.value
+    for (;;) {
+      const next = await rest.next()
+      if (next.done) return
+      yield next.value
+    }
+  } catch (error) {
+    if (!(isGatewayError(error) && error.type === 'caller_aborted')) onFailure()
+    throw error
+  } finally {
+    release()
+    await rest.return?.()
   }
+}
+
+function classify(error: unknown, provider: string, signal: AbortSignal): AttemptFailure {
+  if (isAttemptFailure(error)) return error
+  const mapped = upstreamFailure(error, provider, signal)
+  if (!mapped) {
+    // A bug in an adapter or in core: not the upstream's fault, not worth a retry.
+    const message = error instanceof Error ? error.message : String(error)
+    return { error: new GatewayError(500, 'gateway_internal', `Provider adapter "${provider}" failed: ${message}`, { cause: error }), retryable: false }
+  }
+  // Network failures, timeouts and garbage answers may pass; refusals (4xx) will not.
+  const retryable = mapped.type !== 'caller_aborted' && (mapped.status >= 500 || mapped.type === 'provider_timeout')
+  return { error: mapped, retryable }
+}
+
+function isAttemptFailure(value: unknown): value is AttemptFailure {
+  return !!value && typeof value === 'object' && 'error' in value && 'retryable' in value && isGatewayError((value as AttemptFailure).error)
+}
+
+function noKeyError(target: PlannedTarget, keys: KeyPool): GatewayError {
+  const wake = keys.nextWake()
+  if (wake !== undefined)
+    return new GatewayError(429, 'provider_rate_limited', `Every key of provider "${target.provider.id}" is rate limited`, { headers: retryAfterHeader(wake) })
+  return new GatewayError(502, 'provider_authentication', `Provider "${target.provider.id}" has no usable key (refused by the upstream)`)
+}
+
+function retryAfterHeader(at: number | undefined): Record<string, string> {
+  return at === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil((at - Date.now()) / 1000))) }
+}
+
+function abortReason(signal: AbortSignal): GatewayError {
+  const reason: unknown = signal.reason
+  return isGatewayError(reason) ? reason : new GatewayError(499, 'caller_aborted', 'The client closed the request')
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(abortReason(signal))
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
 }

@@ -13,8 +13,10 @@ export interface SendOptions {
   headers: Record<string, string>
   body?: string | Buffer
   signal: AbortSignal
-  /** Time allowed for the response headers, and between body chunks (stream idle), ms. */
+  /** Time allowed for the response headers, ms. */
   timeoutMs: number
+  /** Longest pause between two body chunks (stream idle), ms. */
+  idleTimeoutMs: number
 }
 
 /**
@@ -46,7 +48,7 @@ export class UpstreamClient {
       body: options.body,
       signal: options.signal,
       headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+      bodyTimeout: options.idleTimeoutMs,
     })
     return { status: response.statusCode, headers: response.headers, body: response.body }
   }

@@ -21,16 +21,21 @@ export const openAIFrontDoor: FrontDoor = (app, deps) => {
   app.all('/v1/chat/completions', inference(chat))
   app.all('/v1/embeddings', inference(embeddings))
 
+  // Route aliases first: they are what an organisation wants its clients to use.
+  const listModels = () => [
+    ...deps.planner.aliases.map((id) => ({ id, object: 'model' as const, created: 0, owned_by: 'sluice' })),
+    ...deps.router.listModels(),
+  ]
   app.all('/v1/models', (event) => {
     const { req, res } = nodeOf(event)
     if (req.method !== 'GET') return sendError(res, openAICodec, methodNotAllowed(req.method, 'GET'))
-    return sendJson(res, 200, { object: 'list', data: deps.router.listModels() })
+    return sendJson(res, 200, { object: 'list', data: listModels() })
   })
   app.all('/v1/models/**:model', (event) => {
     const { req, res } = nodeOf(event)
     if (req.method !== 'GET') return sendError(res, openAICodec, methodNotAllowed(req.method, 'GET'))
     const id = decodeURIComponent(event.context.params?.model ?? '')
-    const found = deps.router.listModels().find((m) => m.id === id)
+    const found = listModels().find((m) => m.id === id)
     if (!found) return sendError(res, openAICodec, new GatewayError(404, 'caller_model_not_found', `The model "${id}" is not served by this gateway`, { param: 'model', code: 'model_not_found' }))
     return sendJson(res, 200, found)
   })

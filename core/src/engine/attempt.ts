@@ -1,0 +1,184 @@
+import { GatewayError, isGatewayError } from '@sluice/sdk'
+import type { CallInfo, ChatChunk, ChatRequest, EmbeddingRequest, ProviderAdapter, SseEvent } from '@sluice/sdk'
+import type { RequestContext } from '@sluice/sdk/runtime'
+import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js'
+import { replaceTopLevelModel } from '../upstream/passthrough.js'
+import { readSse } from '../http/sse.js'
+import { parseRetryAfter } from '../routing/backoff.js'
+import type { Answer } from './dispatch.js'
+
+/** A chunk with the exact upstream event text it came from, when the formats match. */
+export interface SourcedChunk {
+  chunk: ChatChunk
+  raw?: string
+}
+
+/** Why an attempt failed, with what the retry logic needs to decide. */
+export interface AttemptFailure {
+  error: GatewayError
+  /** The upstream's HTTP status, when it answered. */
+  upstreamStatus?: number
+  retryAfterMs?: number
+  retryable: boolean
+}
+
+export interface AttemptOptions {
+  signal: AbortSignal
+  /** The gateway changed the body (e.g. removed `fallbacks`): no byte pass-through. */
+  bodyChanged: boolean
+  timeoutMs: number
+  idleTimeoutMs: number
+}
+
+const ERROR_BODY_LIMIT = 1024 * 1024
+const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529])
+
+/**
+ * One call to one provider: build the upstream request with the adapter, send it (the client's
+ * bytes when the formats match), and map the answer back. Upstream error answers are thrown as
+ * AttemptFailure; transport errors are thrown as they are.
+ */
+export async function callUpstream(
+  client: UpstreamClient,
+  ctx: RequestContext,
+  provider: ProviderAdapter,
+  body: ChatRequest | EmbeddingRequest,
+  call: CallInfo,
+  options: AttemptOptions,
+): Promise<Answer> {
+  if (provider.local) return callLocal(ctx, provider, body, call, options.signal)
+  const operation = ctx.request.operation
+  const adapter = operation === 'chat' ? provider.chat : provider.embeddings
+  if (!adapter) throw unsupported(provider, operation === 'chat' ? 'chat completions' : 'embeddings')
+  const upstreamCall = await adapter.request(body as never, call)
+  const sameFormat = provider.wireFormat === ctx.request.format
+  const payload = sameFormat && !options.bodyChanged ? passThroughBytes(ctx, body.model, call.model) : undefined
+  const response = await client.send({
+    method: upstreamCall.method ?? 'POST',
+    url: new URL(provider.baseURL + upstreamCall.path),
+    headers: {
+      'content-type': 'application/json',
+      accept: call.stream ? 'text/event-stream' : 'application/json',
+      'x-request-id': ctx.id,
+      ...provider.headers,
+      ...provider.auth(call.key),
+      ...upstreamCall.headers,
+    },
+    body: upstreamCall.method === 'GET' ? undefined : (payload ?? JSON.stringify(upstreamCall.body)),
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs,
+  })
+  if (response.status >= 400) throw await failureFromAnswer(provider, response)
+  if (!call.stream || operation !== 'chat') {
+    const raw = Buffer.from(await response.body.arrayBuffer())
+    const parsed = parseUpstreamJson(raw, provider)
+    const mapped = operation === 'chat' ? provider.chat!.response(parsed, call) : provider.embeddings!.response(parsed, call)
+    return { kind: 'json', response: mapped, raw: sameFormat ? raw : undefined }
+  }
+  const type = String(response.headers['content-type'] ?? '')
+  if (!type.includes('text/event-stream')) {
+    // Some upstreams answer a stream request with a JSON error and a 200.
+    const raw = Buffer.from(await response.body.arrayBuffer())
+    throw { error: provider.error({ status: 502, body: safeJson(raw), headers: response.headers }), upstreamStatus: 502, retryable: true } satisfies AttemptFailure
+  }
+  const tap = tapEvents(readSse(response.body))
+  const chunks = provider.chat!.stream(tap.iterable, call)
+  return { kind: 'stream', chunks: sourced(chunks, sameFormat ? tap : undefined) }
+}
+
+async function callLocal(ctx: RequestContext, provider: ProviderAdapter, body: ChatRequest | EmbeddingRequest, call: CallInfo, signal: AbortSignal): Promise<Answer> {
+  const local = provider.local!
+  if (ctx.request.operation === 'embeddings') {
+    if (!local.embeddings) throw unsupported(provider, 'embeddings')
+    return { kind: 'json', response: await local.embeddings(body as EmbeddingRequest, call, signal) }
+  }
+  if (!local.chat) throw unsupported(provider, 'chat completions')
+  const result = await local.chat(body as ChatRequest, call, signal)
+  if (typeof (result as AsyncIterable<ChatChunk>)[Symbol.asyncIterator] === 'function') return { kind: 'stream', chunks: sourced(result as AsyncIterable<ChatChunk>, undefined) }
+  return { kind: 'json', response: result as Exclude<typeof result, AsyncIterable<ChatChunk>> }
+}
+
+/** The client's bytes, with only the model swapped when the upstream name differs. */
+function passThroughBytes(ctx: RequestContext, requested: string, upstreamModel: string): Buffer | undefined {
+  const raw = ctx.request.raw
+  if (!raw || ctx.request.isModified()) return undefined
+  const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
+  return requested === upstreamModel ? bytes : replaceTopLevelModel(bytes, upstreamModel)
+}
+
+function unsupported(provider: ProviderAdapter, what: string): GatewayError {
+  return new GatewayError(400, 'provider_unsupported', `Provider "${provider.id}" does not support ${what}`, { param: 'model' })
+}
+
+async function failureFromAnswer(provider: ProviderAdapter, response: UpstreamResponse): Promise<AttemptFailure> {
+  let raw: Buffer
+  try {
+    raw = await readLimited(response.body, ERROR_BODY_LIMIT)
+  } catch {
+    raw = Buffer.alloc(0)
+  }
+  let error: GatewayError
+  try {
+    error = provider.error({ status: response.status, body: safeJson(raw), headers: response.headers })
+  } catch (thrown) {
+    error = isGatewayError(thrown) ? thrown : new GatewayError(502, 'provider_error', `Provider "${provider.id}" answered ${response.status}`)
+  }
+  return { error, upstreamStatus: response.status, retryAfterMs: parseRetryAfter(response.headers), retryable: RETRYABLE_STATUS.has(response.status) }
+}
+
+async function readLimited(body: AsyncIterable<Uint8Array> & { destroy?: () => void }, limit: number): Promise<Buffer> {
+  const parts: Buffer[] = []
+  let size = 0
+  for await (const part of body) {
+    size += part.length
+    if (size > limit) {
+      body.destroy?.()
+      break
+    }
+    parts.push(Buffer.from(part))
+  }
+  return Buffer.concat(parts)
+}
+
+function safeJson(raw: Buffer): unknown {
+  const text = raw.toString('utf8')
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+function parseUpstreamJson(raw: Buffer, provider: ProviderAdapter): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'))
+  } catch {
+    throw new GatewayError(502, 'provider_invalid_response', `Provider "${provider.id}" answered with a body that is not valid JSON`)
+  }
+}
+
+/** Remembers the event most recently handed to the adapter, to pair it with the chunk it yields. */
+function tapEvents(events: AsyncIterable<SseEvent>): { iterable: AsyncIterable<SseEvent>; last: SseEvent | undefined } {
+  const tap = {
+    last: undefined as SseEvent | undefined,
+    iterable: {
+      async *[Symbol.asyncIterator]() {
+        for await (const event of events) {
+          tap.last = event
+          yield event
+        }
+      },
+    },
+  }
+  return tap
+}
+
+async function* sourced(chunks: AsyncIterable<ChatChunk>, tap: { last: SseEvent | undefined } | undefined): AsyncGenerator<SourcedChunk> {
+  for await (const chunk of chunks) {
+    // Same wire format: events map one to one onto chunks, so the last event is this chunk's source.
+    const raw = tap?.last?.raw
+    if (tap) tap.last = undefined
+    yield raw === undefined ? { chunk } : { chunk, raw }
+  }
+}
