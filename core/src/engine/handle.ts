@@ -90,11 +90,7 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
       answer = await deps.dispatcher.dispatch(ctx)
       outcome.upstreamMs = performance.now() - outcome.upstreamStartedAt
     }
-    if (ctx.target) {
-      res.setHeader('x-sluice-provider', ctx.target.provider)
-      res.setHeader('x-sluice-model', ctx.target.model)
-      res.setHeader('x-sluice-attempts', String(ctx.attempts.length))
-    }
+    setRoutingHeaders(res, ctx)
     if (ctx.request.stream) await sendStream(deps, route.codec, ctx, entries, answer, res, outcome)
     else await sendJson(deps, route.codec, ctx, entries, answer, res, outcome)
   } catch (error) {
@@ -103,6 +99,7 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
     outcome.status = outcome.clientAborted ? 499 : failure.status
     outcome.error = failure
     if (!res.headersSent && !res.destroyed) {
+      if (ctx) setRoutingHeaders(res, ctx)
       const rendered = route.codec.error(failure)
       res.writeHead(rendered.status, { 'content-type': 'application/json', ...failure.headers, ...ctx?.responseHeaders })
       res.end(rendered.body)
@@ -182,6 +179,14 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
   await write(res, encoder.end())
   res.end()
   if (keep) await deps.pipeline.runComplete(ctx, entries, assembleChatResponse(sent), true)
+}
+
+/** Which provider, model and attempt served (or last tried). */
+function setRoutingHeaders(res: ServerResponse, ctx: RequestContext): void {
+  if (!ctx.target) return
+  res.setHeader('x-sluice-provider', ctx.target.provider)
+  res.setHeader('x-sluice-model', ctx.target.model)
+  res.setHeader('x-sluice-attempts', String(ctx.attempts.length))
 }
 
 function fromShortCircuit(value: ChatResponse | EmbeddingResponse | AsyncIterable<ChatChunk>): Answer {
