@@ -29,7 +29,10 @@ export interface UpstreamCall {
   /** Path appended to the provider's `baseURL`, e.g. `/chat/completions`. May carry a query. */
   path: string
   headers?: Record<string, string>
-  /** JSON-serialized by core. Ignored when core passes the client's bytes through. */
+  /**
+   * JSON-serialized by core; a string or bytes are sent as they are (e.g. when the adapter
+   * signed them). Ignored when core passes the client's bytes through.
+   */
   body?: unknown
 }
 
@@ -53,7 +56,15 @@ export interface UpstreamErrorInfo {
 export interface ChatAdapter {
   request(req: ChatRequest, call: CallInfo): Awaitable<UpstreamCall>
   response(body: unknown, call: CallInfo): ChatResponse
+  /** Upstream server-sent events to canonical chunks. */
   stream(events: AsyncIterable<SseEvent>, call: CallInfo): AsyncIterable<ChatChunk>
+  /**
+   * For upstreams whose streams are not SSE (e.g. AWS event-stream framing): raw body bytes to
+   * canonical chunks. Used instead of `stream` when present.
+   */
+  streamBytes?(body: AsyncIterable<Uint8Array>, call: CallInfo): AsyncIterable<ChatChunk>
+  /** The content type a stream answer must have (default `text/event-stream`). */
+  streamContentType?: string
 }
 
 export interface EmbeddingsAdapter {
@@ -95,8 +106,8 @@ export interface ProviderAdapter {
   timeoutMs: number
   /** Upstream calls in flight at most (0 or absent: no limit). */
   maxConcurrent?: number
-  /** Auth headers for a key. */
-  auth(key: string): Record<string, string>
+  /** Auth headers for a key (may be async, e.g. an OAuth token exchange). */
+  auth(key: string): Awaitable<Record<string, string>>
   chat?: ChatAdapter
   embeddings?: EmbeddingsAdapter
   /** Instead of HTTP: answer in process. */

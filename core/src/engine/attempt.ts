@@ -53,6 +53,7 @@ export async function callUpstream(
   const upstreamCall = await adapter.request(body as never, call)
   const sameFormat = provider.wireFormat === ctx.request.format
   const payload = sameFormat && !options.bodyChanged ? passThroughBytes(ctx, body.model, call.model) : undefined
+  const auth = await provider.auth(call.key)
   const response = await client.send({
     method: upstreamCall.method ?? 'POST',
     url: new URL(provider.baseURL + upstreamCall.path),
@@ -61,10 +62,10 @@ export async function callUpstream(
       accept: call.stream ? 'text/event-stream' : 'application/json',
       'x-request-id': ctx.id,
       ...provider.headers,
-      ...provider.auth(call.key),
+      ...auth,
       ...upstreamCall.headers,
     },
-    body: upstreamCall.method === 'GET' ? undefined : (payload ?? JSON.stringify(upstreamCall.body)),
+    body: upstreamCall.method === 'GET' ? undefined : (payload ?? serialize(upstreamCall.body)),
     signal: options.signal,
     timeoutMs: options.timeoutMs,
     idleTimeoutMs: options.idleTimeoutMs,
@@ -76,14 +77,16 @@ export async function callUpstream(
     const mapped = operation === 'chat' ? provider.chat!.response(parsed, call) : provider.embeddings!.response(parsed, call)
     return { kind: 'json', response: mapped, raw: sameFormat ? raw : undefined }
   }
+  const chat = provider.chat!
   const type = String(response.headers['content-type'] ?? '')
-  if (!type.includes('text/event-stream')) {
+  if (!type.includes(chat.streamContentType ?? 'text/event-stream')) {
     // Some upstreams answer a stream request with a JSON error and a 200.
     const raw = Buffer.from(await response.body.arrayBuffer())
     throw { error: provider.error({ status: 502, body: safeJson(raw), headers: response.headers }), upstreamStatus: 502, retryable: true } satisfies AttemptFailure
   }
+  if (chat.streamBytes) return { kind: 'stream', chunks: sourced(chat.streamBytes(response.body, call), undefined) }
   const tap = tapEvents(readSse(response.body))
-  const chunks = provider.chat!.stream(tap.iterable, call)
+  const chunks = chat.stream(tap.iterable, call)
   return { kind: 'stream', chunks: sourced(chunks, sameFormat ? tap : undefined) }
 }
 
@@ -105,6 +108,12 @@ function passThroughBytes(ctx: RequestContext, requested: string, upstreamModel:
   if (!raw || ctx.request.isModified()) return undefined
   const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
   return requested === upstreamModel ? bytes : replaceTopLevelModel(bytes, upstreamModel)
+}
+
+function serialize(body: unknown): string | Buffer {
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return body
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  return JSON.stringify(body)
 }
 
 function unsupported(provider: ProviderAdapter, what: string): GatewayError {
