@@ -12,7 +12,7 @@ import { Planner, RouteConfigError } from './routing/plan.js'
 import { UpstreamClient } from './upstream/client.js'
 import { Dispatcher } from './engine/dispatch.js'
 import { Inflight } from './engine/inflight.js'
-import { openAIFrontDoor } from './front-doors/openai/index.js'
+import { frontDoors } from './front-doors/index.js'
 import type { FrontDoorDeps } from './front-doors/types.js'
 import { createApp, listen } from './server.js'
 import type { ServerState } from './server.js'
@@ -60,7 +60,7 @@ export class Gateway {
   }
 
   async listen(override: { host?: string; port?: number } = {}): Promise<{ url: string; host: string; port: number }> {
-    const app = createApp(this.#deps, [openAIFrontDoor], this.#state)
+    const app = createApp(this.#deps, frontDoors, this.#state)
     const { server, host, port } = await listen(app, {
       host: override.host ?? this.config.server.host,
       port: override.port ?? this.config.server.port,

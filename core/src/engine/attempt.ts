@@ -7,9 +7,12 @@ import { readSse } from '../http/sse.js'
 import { parseRetryAfter } from '../routing/backoff.js'
 import type { Answer } from './dispatch.js'
 
-/** A chunk with the exact upstream event text it came from, when the formats match. */
+/**
+ * A chunk with the exact upstream text it came from, when the wire formats match. The last item
+ * of a stream may carry only text (events after the last chunk, such as `[DONE]`).
+ */
 export interface SourcedChunk {
-  chunk: ChatChunk
+  chunk?: ChatChunk
   raw?: string
 }
 
@@ -167,27 +170,33 @@ function parseUpstreamJson(raw: Buffer, provider: ProviderAdapter): unknown {
   }
 }
 
-/** Remembers the event most recently handed to the adapter, to pair it with the chunk it yields. */
-function tapEvents(events: AsyncIterable<SseEvent>): { iterable: AsyncIterable<SseEvent>; last: SseEvent | undefined } {
-  const tap = {
-    last: undefined as SseEvent | undefined,
+/** Collects the exact text of the events the adapter has read, to hand on with what it yields. */
+function tapEvents(events: AsyncIterable<SseEvent>): { iterable: AsyncIterable<SseEvent>; take(): string } {
+  let pending = ''
+  return {
     iterable: {
       async *[Symbol.asyncIterator]() {
         for await (const event of events) {
-          tap.last = event
+          pending += event.raw
           yield event
         }
       },
     },
+    take() {
+      const text = pending
+      pending = ''
+      return text
+    },
   }
-  return tap
 }
 
-async function* sourced(chunks: AsyncIterable<ChatChunk>, tap: { last: SseEvent | undefined } | undefined): AsyncGenerator<SourcedChunk> {
-  for await (const chunk of chunks) {
-    // Same wire format: events map one to one onto chunks, so the last event is this chunk's source.
-    const raw = tap?.last?.raw
-    if (tap) tap.last = undefined
-    yield raw === undefined ? { chunk } : { chunk, raw }
-  }
+/**
+ * Pairs each chunk with the upstream text read since the previous one (same wire format only),
+ * and ends with the text read after the last chunk (`[DONE]`, `message_stop` …), so a stream
+ * can be forwarded byte for byte, events without a chunk of their own included.
+ */
+async function* sourced(chunks: AsyncIterable<ChatChunk>, tap: { take(): string } | undefined): AsyncGenerator<SourcedChunk> {
+  for await (const chunk of chunks) yield tap ? { chunk, raw: tap.take() } : { chunk }
+  const tail = tap?.take()
+  if (tail) yield { raw: tail }
 }

@@ -126,7 +126,7 @@ async function sendJson(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestCon
     raw = answer.raw
   } else {
     const chunks: ChatChunk[] = []
-    for await (const { chunk } of answer.chunks) chunks.push(chunk)
+    for await (const { chunk } of answer.chunks) if (chunk) chunks.push(chunk)
     response = assembleChatResponse(chunks)
   }
   const completed = await deps.pipeline.runComplete(ctx, entries, response, false)
@@ -148,6 +148,9 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
   const hooks = deps.pipeline.hasChunkHooks && entries.some((e) => e.chunk || e.flush)
   const keep = entries.some((e) => e.complete)
   const sent: ChatChunk[] = []
+  // Raw mode: the upstream speaks the client's format and no hook may touch chunks, so its
+  // bytes go out as they came (decided on the first item; encoded mode otherwise).
+  let rawMode: boolean | undefined
   const start = () => {
     if (res.headersSent) return
     outcome.firstByteAt = performance.now()
@@ -158,25 +161,39 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
       ...ctx.responseHeaders,
     })
   }
-  const emit = async (chunk: ChatChunk, rawText?: string) => {
+  const note = (chunk: ChatChunk) => {
     noteChunk(chunk, outcome)
     if (keep) sent.push(chunk)
-    start()
-    await write(res, rawText ?? encoder.chunk(chunk))
   }
+  let tailWritten = false
   for await (const { chunk, raw } of source) {
     if (ctx.signal.aborted) break
-    if (!hooks) {
-      await emit(chunk, raw)
+    rawMode ??= !hooks && raw !== undefined
+    if (rawMode) {
+      if (chunk) note(chunk)
+      if (!chunk) tailWritten = true
+      start()
+      await write(res, raw ?? '')
       continue
     }
-    const out = await deps.pipeline.runChunk(ctx as RequestContext<'chat'>, entries, chunk)
-    for (const c of out.chunks) await emit(c, out.changed ? undefined : raw)
+    if (!chunk) continue
+    const out = hooks ? (await deps.pipeline.runChunk(ctx as RequestContext<'chat'>, entries, chunk)).chunks : [chunk]
+    for (const c of out) {
+      note(c)
+      start()
+      await write(res, encoder.chunk(c))
+    }
   }
   if (ctx.signal.aborted) throw ctx.signal.reason
-  if (hooks) for (const c of await deps.pipeline.runFlush(ctx as RequestContext<'chat'>, entries)) await emit(c)
+  if (hooks)
+    for (const c of await deps.pipeline.runFlush(ctx as RequestContext<'chat'>, entries)) {
+      note(c)
+      start()
+      await write(res, encoder.chunk(c))
+    }
   start()
-  await write(res, encoder.end())
+  // A raw stream ends with the upstream's own terminator; one cut short gets ours.
+  if (!rawMode || !tailWritten) await write(res, encoder.end())
   res.end()
   if (keep) await deps.pipeline.runComplete(ctx, entries, assembleChatResponse(sent), true)
 }
