@@ -8,6 +8,8 @@ import type { SseEvent } from '@sluice/sdk'
 export class SseParser {
   #decoder = new TextDecoder()
   #buffer = ''
+  /** Where the search for a blank line resumes: text before it holds none (keeps long events linear). */
+  #scanned = 0
 
   push(bytes: Uint8Array): SseEvent[] {
     this.#buffer += this.#decoder.decode(bytes, { stream: true })
@@ -23,16 +25,22 @@ export class SseParser {
   #drain(final: boolean): SseEvent[] {
     const events: SseEvent[] = []
     for (;;) {
-      const boundary = findBoundary(this.#buffer)
-      if (!boundary) break
+      const boundary = findBoundary(this.#buffer, this.#scanned)
+      if (!boundary) {
+        // Back off two characters: a CR LF CR LF may straddle the next push.
+        this.#scanned = Math.max(0, this.#buffer.length - 3)
+        break
+      }
       const block = this.#buffer.slice(0, boundary.end)
       this.#buffer = this.#buffer.slice(boundary.end)
+      this.#scanned = 0
       const event = parseBlock(block, boundary.start)
       if (event) events.push(event)
     }
     if (final && this.#buffer.trim()) {
       const event = parseBlock(this.#buffer, this.#buffer.length)
       this.#buffer = ''
+      this.#scanned = 0
       if (event) events.push(event)
     }
     return events
@@ -40,8 +48,8 @@ export class SseParser {
 }
 
 /** Finds the first blank line: returns where the block's text ends and where the next begins. */
-function findBoundary(text: string): { start: number; end: number } | undefined {
-  for (let i = 0; i < text.length; i++) {
+function findBoundary(text: string, from: number): { start: number; end: number } | undefined {
+  for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c !== 10 && c !== 13) continue
     // Line end at i; a blank line follows when the next line end comes right after.
