@@ -84,6 +84,8 @@ export const routingSchema = z
     requestFallbacks: z.boolean().default(false),
     /** How long a key rests after a 429 that gave no retry-after. */
     keyCooldownMs: z.number().int().positive().default(30_000),
+    /** How long a key refused by the upstream (401/403) stays out before it is tried again. */
+    keyDisableMs: z.number().int().positive().default(300_000),
     circuit: z
       .object({
         /** Consecutive failures that open a target's circuit. */

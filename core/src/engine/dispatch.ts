@@ -134,7 +134,7 @@ export class Dispatcher {
           const status = failure.upstreamStatus
           if (status === 401 || status === 403) {
             // Our key was refused: take it out, say so, and try another key at once.
-            keys.disable(key.index)
+            keys.disable(key.index, Date.now() + this.#routing.keyDisableMs)
             health.release()
             this.#log.error('provider key refused; taken out of rotation', { provider: target.provider.id, key: key.label, status })
             continue

@@ -25,9 +25,10 @@ describe('KeyPool', () => {
     keys.coolDown(0, 2_000)
     expect(keys.pick({ now: 1_000 })?.label).toBe('b')
     expect(keys.pick({ now: 2_000, random: () => 0 })?.label).toBe('a')
-    keys.disable(1)
+    keys.disable(1, 5_000)
     expect(keys.pick({ now: 1_000 })).toBeUndefined()
     expect(keys.nextWake(1_000)).toBe(2_000)
+    expect(keys.pick({ now: 5_000, random: () => 0.99 })?.label).toBe('b')
     expect(pool().pick({ exclude: new Set([0]) })?.label).toBe('b')
   })
 

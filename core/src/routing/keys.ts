@@ -13,19 +13,19 @@ interface KeyState extends ChosenKey {
   id: string | undefined
   /** Resting until this time (epoch ms) after a 429. */
   coolUntil: number
-  /** Refused by the upstream (401/403): out until the gateway restarts or the config changes. */
-  disabled: boolean
+  /** Refused by the upstream (401/403): out until this time (epoch ms), then tried again. */
+  disabledUntil: number
 }
 
 /**
  * A provider's keys: weighted random choice among the usable ones. A key answering 429 rests
- * for its retry-after; one answering 401/403 is taken out.
+ * for its retry-after; one answering 401/403 is taken out for a while (routing.keyDisableMs).
  */
 export class KeyPool {
   readonly #keys: KeyState[]
 
   constructor(keys: readonly ProviderKey[]) {
-    this.#keys = keys.map((k, index) => ({ index, value: k.value, label: k.id ?? maskSecret(k.value), id: k.id, weight: k.weight > 0 ? k.weight : 0, coolUntil: 0, disabled: false }))
+    this.#keys = keys.map((k, index) => ({ index, value: k.value, label: k.id ?? maskSecret(k.value), id: k.id, weight: k.weight > 0 ? k.weight : 0, coolUntil: 0, disabledUntil: 0 }))
   }
 
   get size(): number {
@@ -43,7 +43,7 @@ export class KeyPool {
     let total = 0
     const usable: KeyState[] = []
     for (const key of this.#keys) {
-      if (key.disabled || key.coolUntil > now || key.weight === 0) continue
+      if (key.disabledUntil > now || key.coolUntil > now || key.weight === 0) continue
       if (options.subset && !(key.id !== undefined && options.subset.includes(key.id))) continue
       if (options.exclude?.has(key.index)) continue
       usable.push(key)
@@ -61,19 +61,20 @@ export class KeyPool {
     if (key) key.coolUntil = Math.max(key.coolUntil, untilMs)
   }
 
-  disable(index: number): void {
+  /** Takes a refused key out until `untilMs`: a rotated or re-enabled key comes back by itself. */
+  disable(index: number, untilMs: number): void {
     const key = this.#keys[index]
-    if (key) key.disabled = true
+    if (key) key.disabledUntil = Math.max(key.disabledUntil, untilMs)
   }
 
   /** When the next resting key wakes up (epoch ms), if any key rests. */
   nextWake(now = Date.now()): number | undefined {
-    const times = this.#keys.filter((k) => !k.disabled && k.coolUntil > now).map((k) => k.coolUntil)
+    const times = this.#keys.filter((k) => k.disabledUntil <= now && k.coolUntil > now).map((k) => k.coolUntil)
     return times.length ? Math.min(...times) : undefined
   }
 
   /** Labels and state, for health endpoints (never the key). */
   describe(now = Date.now()): { label: string; state: 'ok' | 'cooling' | 'disabled' }[] {
-    return this.#keys.map((k) => ({ label: k.label, state: k.disabled ? 'disabled' : k.coolUntil > now ? 'cooling' : 'ok' }))
+    return this.#keys.map((k) => ({ label: k.label, state: k.disabledUntil > now ? 'disabled' : k.coolUntil > now ? 'cooling' : 'ok' }))
   }
 }
