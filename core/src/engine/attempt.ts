@@ -3,7 +3,7 @@ import type { CallInfo, ChatChunk, ChatRequest, EmbeddingRequest, ProviderAdapte
 import type { RequestContext } from '@sluice/sdk/runtime'
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js'
 import { replaceTopLevelModel } from '../upstream/passthrough.js'
-import { readSse } from '../http/sse.js'
+import { sseEvents } from '../http/sse-body.js'
 import { parseRetryAfter } from '../routing/backoff.js'
 import type { Answer } from './dispatch.js'
 
@@ -88,7 +88,7 @@ export async function callUpstream(
     throw { error: provider.error({ status: 502, body: safeJson(raw), headers: response.headers }), upstreamStatus: 502, retryable: true } satisfies AttemptFailure
   }
   if (chat.streamBytes) return { kind: 'stream', chunks: sourced(chat.streamBytes(response.body, call), undefined) }
-  const tap = tapEvents(readSse(response.body))
+  const tap = sseEvents(response.body)
   const chunks = chat.stream(tap.iterable, call)
   return { kind: 'stream', chunks: sourced(chunks, sameFormat ? tap : undefined) }
 }
@@ -167,26 +167,6 @@ function parseUpstreamJson(raw: Buffer, provider: ProviderAdapter): unknown {
     return JSON.parse(raw.toString('utf8'))
   } catch {
     throw new GatewayError(502, 'provider_invalid_response', `Provider "${provider.id}" answered with a body that is not valid JSON`)
-  }
-}
-
-/** Collects the exact text of the events the adapter has read, to hand on with what it yields. */
-function tapEvents(events: AsyncIterable<SseEvent>): { iterable: AsyncIterable<SseEvent>; take(): string } {
-  let pending = ''
-  return {
-    iterable: {
-      async *[Symbol.asyncIterator]() {
-        for await (const event of events) {
-          pending += event.raw
-          yield event
-        }
-      },
-    },
-    take() {
-      const text = pending
-      pending = ''
-      return text
-    },
   }
 }
 

@@ -232,23 +232,45 @@ export class Dispatcher {
   }
 }
 
-/** The stream after its first chunk; frees the concurrency slot when it ends, however it ends. */
-async function* resumed(first: IteratorResult<SourcedChunk>, rest: AsyncIterator<SourcedChunk>, release: () => void, onFailure: () => void): AsyncGenerator<SourcedChunk> {
-  try {
-    if (first.done) return
-    yield first.value
-    for (;;) {
-      const next = await rest.next()
-      if (next.done) return
-      yield next.value
-    }
-  } catch (error) {
-    if (!(isGatewayError(error) && error.type === 'caller_aborted')) onFailure()
-    throw error
-  } finally {
+/**
+ * The stream after its first chunk, as a plain iterator (no extra generator layer per chunk).
+ * Frees the concurrency slot when the stream ends, however it ends, and counts a mid-stream
+ * failure against the target's health.
+ */
+function resumed(first: IteratorResult<SourcedChunk>, rest: AsyncIterator<SourcedChunk>, release: () => void, onFailure: () => void): AsyncIterable<SourcedChunk> {
+  let pendingFirst: IteratorResult<SourcedChunk> | undefined = first
+  let finished = false
+  const finish = () => {
+    if (finished) return
+    finished = true
     release()
-    await rest.return?.()
   }
+  const iterator: AsyncIterator<SourcedChunk> = {
+    async next() {
+      if (pendingFirst) {
+        const value = pendingFirst
+        pendingFirst = undefined
+        if (value.done) finish()
+        return value
+      }
+      if (finished) return { done: true, value: undefined }
+      try {
+        const next = await rest.next()
+        if (next.done) finish()
+        return next
+      } catch (error) {
+        if (!(isGatewayError(error) && error.type === 'caller_aborted')) onFailure()
+        finish()
+        throw error
+      }
+    },
+    async return() {
+      finish()
+      await rest.return?.()
+      return { done: true, value: undefined }
+    },
+  }
+  return { [Symbol.asyncIterator]: () => iterator }
 }
 
 function classify(error: unknown, provider: string, signal: AbortSignal): AttemptFailure {

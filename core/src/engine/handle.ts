@@ -173,7 +173,8 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
       if (chunk) note(chunk)
       if (!chunk) tailWritten = true
       start()
-      await write(res, raw ?? '')
+      const blocked = write(res, raw ?? '')
+      if (blocked) await blocked
       continue
     }
     if (!chunk) continue
@@ -181,7 +182,8 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
     for (const c of out) {
       note(c)
       start()
-      await write(res, encoder.chunk(c))
+      const blocked = write(res, encoder.chunk(c))
+      if (blocked) await blocked
     }
   }
   if (ctx.signal.aborted) throw ctx.signal.reason

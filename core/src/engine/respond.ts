@@ -3,11 +3,23 @@ import type { ServerResponse } from 'node:http'
 import type { ChatChunk, ChatResponse, EmbeddingResponse } from '@sluice/sdk'
 import type { SourcedChunk } from './dispatch.js'
 
-/** Writes respecting backpressure: waits for `drain`, or gives up when the client is gone. */
-export async function write(res: ServerResponse, text: string): Promise<void> {
-  if (res.destroyed || text === '') return
-  if (res.write(text)) return
-  await Promise.race([once(res, 'drain'), once(res, 'close')])
+/**
+ * Writes respecting backpressure: waits for `drain`, or gives up when the client is gone.
+ * Writes made in one tick are corked into one socket write (an upstream burst of SSE events
+ * would otherwise cost one syscall and one chunk header each).
+ */
+export function write(res: ServerResponse, text: string): Promise<void> | undefined {
+  if (res.destroyed || text === '') return undefined
+  if (res.writableCorked === 0) {
+    res.cork()
+    process.nextTick(uncork, res)
+  }
+  if (res.write(text)) return undefined
+  return Promise.race([once(res, 'drain'), once(res, 'close')]).then(() => undefined)
+}
+
+function uncork(res: ServerResponse): void {
+  while (res.writableCorked > 0) res.uncork()
 }
 
 /** A stream a plugin answered with may be a full response: replay it as chunks. */
