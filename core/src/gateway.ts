@@ -14,7 +14,7 @@ import { Dispatcher } from './engine/dispatch.js'
 import { Inflight } from './engine/inflight.js'
 import { frontDoors } from './front-doors/index.js'
 import type { FrontDoorDeps } from './front-doors/types.js'
-import { createApp, listen } from './server.js'
+import { createListener, listen } from './server.js'
 import type { ServerState } from './server.js'
 
 export interface GatewayOptions {
@@ -60,8 +60,8 @@ export class Gateway {
   }
 
   async listen(override: { host?: string; port?: number } = {}): Promise<{ url: string; host: string; port: number }> {
-    const app = createApp(this.#deps, frontDoors, this.#state)
-    const { server, host, port } = await listen(app, {
+    const listener = createListener(this.#deps, frontDoors, this.#state)
+    const { server, host, port } = await listen(listener, {
       host: override.host ?? this.config.server.host,
       port: override.port ?? this.config.server.port,
       keepAliveTimeoutMs: this.config.server.keepAliveTimeoutMs,

@@ -1,18 +1,40 @@
 import { createServer } from 'node:http'
-import type { Server } from 'node:http'
+import type { RequestListener, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { H3, toNodeHandler } from 'h3'
 import { GatewayError } from '@sluice/sdk'
 import { openAICodec } from './front-doors/openai/codec.js'
 import type { FrontDoor, FrontDoorDeps } from './front-doors/types.js'
 import { HANDLED, nodeOf, sendError, sendJson } from './http/node.js'
+import { DataPlane } from './http/data-plane.js'
 
 export interface ServerState {
   shuttingDown: boolean
 }
 
-/** The h3 app: health, the front doors, and OpenAI-shaped 404/503 for everything else. */
-export function createApp(deps: FrontDoorDeps, frontDoors: FrontDoor[], state: ServerState): H3 {
+/**
+ * The request listener: the front doors' inference routes on the data plane (node:http), and an
+ * h3 app for health, models and OpenAI-shaped 404/503 for everything else.
+ */
+export function createListener(deps: FrontDoorDeps, frontDoors: FrontDoor[], state: ServerState): RequestListener {
+  const dataPlane = new DataPlane()
+  const app = createApp(deps, frontDoors, state, dataPlane)
+  const fallback = toNodeHandler(app) as RequestListener
+  const plane = dataPlane.listener(fallback, (error, res) => {
+    deps.log.error('unhandled error in a data-plane route', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+    if (!res.headersSent) sendError(res, openAICodec, new GatewayError(500, 'gateway_internal', 'Internal gateway error'))
+    else res.destroy()
+  })
+  return (req, res) => {
+    if (state.shuttingDown && req.url !== '/health') {
+      sendError(res, openAICodec, new GatewayError(503, 'gateway_shutting_down', 'The gateway is shutting down; retry on another instance', { headers: { connection: 'close', 'retry-after': '1' } }))
+      return
+    }
+    plane(req, res)
+  }
+}
+
+function createApp(deps: FrontDoorDeps, frontDoors: FrontDoor[], state: ServerState, dataPlane: DataPlane): H3 {
   const app = new H3({
     silent: true,
     onError(error, event) {
@@ -22,11 +44,6 @@ export function createApp(deps: FrontDoorDeps, frontDoors: FrontDoor[], state: S
       if (!res.headersSent) sendError(res, openAICodec, new GatewayError(500, 'gateway_internal', 'Internal gateway error'))
       return HANDLED
     },
-  })
-  app.use((event, next) => {
-    if (!state.shuttingDown || event.url.pathname === '/health') return next()
-    const { res } = nodeOf(event)
-    return sendError(res, openAICodec, new GatewayError(503, 'gateway_shutting_down', 'The gateway is shutting down; retry on another instance', { headers: { connection: 'close', 'retry-after': '1' } }))
   })
   app.get('/health', (event) => {
     const { res } = nodeOf(event)
@@ -38,7 +55,7 @@ export function createApp(deps: FrontDoorDeps, frontDoors: FrontDoor[], state: S
       targets: deps.dispatcher.health.snapshot(),
     })
   })
-  for (const frontDoor of frontDoors) frontDoor(app, deps)
+  for (const frontDoor of frontDoors) frontDoor(app, deps, dataPlane)
   app.all('/**', (event) => {
     const { req, res } = nodeOf(event)
     return sendError(res, openAICodec, new GatewayError(404, 'caller_not_found', `No route for ${req.method} ${event.url.pathname}`))
@@ -53,8 +70,8 @@ export interface ListenOptions {
 }
 
 /** Listens on host:port; a port in use is an error, never a silent move to another port. */
-export async function listen(app: H3, options: ListenOptions): Promise<{ server: Server; host: string; port: number }> {
-  const server = createServer({ keepAliveTimeout: options.keepAliveTimeoutMs, requestTimeout: 0 }, toNodeHandler(app))
+export async function listen(listener: RequestListener, options: ListenOptions): Promise<{ server: Server; host: string; port: number }> {
+  const server = createServer({ keepAliveTimeout: options.keepAliveTimeoutMs, requestTimeout: 0 }, listener)
   server.headersTimeout = Math.max(options.keepAliveTimeoutMs + 1000, 60_000)
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {

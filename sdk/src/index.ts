@@ -32,6 +32,7 @@ export type {
   ProviderOptions,
   ProviderOptionsInput,
   SseEvent,
+  StreamFacts,
   UpstreamCall,
   UpstreamErrorInfo,
 } from './provider.js'

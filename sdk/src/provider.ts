@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { GatewayError } from './errors.js'
 import type { WireFormat } from './context.js'
 import type {
+  Usage,
   ChatChunk,
   ChatRequest,
   ChatResponse,
@@ -52,6 +53,16 @@ export interface UpstreamErrorInfo {
   headers: Record<string, string | string[] | undefined>
 }
 
+/** What one upstream stream event says for accounting, read without building chunks. */
+export interface StreamFacts {
+  usage?: Usage
+  finishReason?: string
+  /** The upstream reported a failure inside the stream. */
+  error?: GatewayError
+  /** The upstream's end-of-stream marker (`[DONE]`, `message_stop` …). */
+  done?: boolean
+}
+
 /** Streams inside: adapters map upstream events to canonical chunks. */
 export interface ChatAdapter {
   request(req: ChatRequest, call: CallInfo): Awaitable<UpstreamCall>
@@ -65,6 +76,12 @@ export interface ChatAdapter {
   streamBytes?(body: AsyncIterable<Uint8Array>, call: CallInfo): AsyncIterable<ChatChunk>
   /** The content type a stream answer must have (default `text/event-stream`). */
   streamContentType?: string
+  /**
+   * Same-format fast path: the accounting facts of one event (usage, finish reason, errors),
+   * cheaply. When the client speaks the upstream's format and no plugin needs the chunks, core
+   * forwards the upstream bytes as they arrive and calls this per event instead of `stream`.
+   */
+  inspect?(event: SseEvent): StreamFacts | undefined
 }
 
 export interface EmbeddingsAdapter {

@@ -1,9 +1,10 @@
 import { GatewayError, isGatewayError } from '@sluice/sdk'
-import type { CallInfo, ChatChunk, ChatRequest, EmbeddingRequest, ProviderAdapter, SseEvent } from '@sluice/sdk'
+import type { CallInfo, ChatChunk, ChatRequest, EmbeddingRequest, ProviderAdapter, SseEvent, StreamFacts } from '@sluice/sdk'
 import type { RequestContext } from '@sluice/sdk/runtime'
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js'
 import { replaceTopLevelModel } from '../upstream/passthrough.js'
 import { sseEvents } from '../http/sse-body.js'
+import { SseParser } from '../http/sse.js'
 import { parseRetryAfter } from '../routing/backoff.js'
 import type { Answer } from './dispatch.js'
 
@@ -13,7 +14,9 @@ import type { Answer } from './dispatch.js'
  */
 export interface SourcedChunk {
   chunk?: ChatChunk
-  raw?: string
+  raw?: string | Uint8Array
+  /** Accounting read from the raw bytes (fast path: no chunk is built). */
+  facts?: StreamFacts[]
 }
 
 /** Why an attempt failed, with what the retry logic needs to decide. */
@@ -31,6 +34,8 @@ export interface AttemptOptions {
   bodyChanged: boolean
   timeoutMs: number
   idleTimeoutMs: number
+  /** Plugins need canonical chunks; otherwise a same-format stream may take the fast path. */
+  chunksNeeded: boolean
 }
 
 const ERROR_BODY_LIMIT = 1024 * 1024
@@ -88,6 +93,7 @@ export async function callUpstream(
     throw { error: provider.error({ status: 502, body: safeJson(raw), headers: response.headers }), upstreamStatus: 502, retryable: true } satisfies AttemptFailure
   }
   if (chat.streamBytes) return { kind: 'stream', chunks: sourced(chat.streamBytes(response.body, call), undefined) }
+  if (sameFormat && chat.inspect && !options.chunksNeeded) return { kind: 'stream', chunks: rawStream(response.body, chat.inspect.bind(chat)) }
   const tap = sseEvents(response.body)
   const chunks = chat.stream(tap.iterable, call)
   return { kind: 'stream', chunks: sourced(chunks, sameFormat ? tap : undefined) }
@@ -179,4 +185,23 @@ async function* sourced(chunks: AsyncIterable<ChatChunk>, tap: { take(): string 
   for await (const chunk of chunks) yield tap ? { chunk, raw: tap.take() } : { chunk }
   const tail = tap?.take()
   if (tail) yield { raw: tail }
+}
+
+/**
+ * The same-format fast path: upstream bytes go out as they arrive, one item per network read,
+ * with the accounting facts of the events completed in it. No chunk objects, no re-encoding.
+ */
+async function* rawStream(body: AsyncIterable<Uint8Array>, inspect: (event: SseEvent) => StreamFacts | undefined): AsyncGenerator<SourcedChunk> {
+  const parser = new SseParser()
+  const factsOf = (events: SseEvent[]) => {
+    let facts: StreamFacts[] | undefined
+    for (const event of events) {
+      const found = inspect(event)
+      if (found) (facts ??= []).push(found)
+    }
+    return facts
+  }
+  for await (const bytes of body) yield { raw: bytes, facts: factsOf(parser.push(bytes)) }
+  const trailing = factsOf(parser.end())
+  if (trailing) yield { raw: '', facts: trailing }
 }

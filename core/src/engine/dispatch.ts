@@ -59,7 +59,8 @@ export class Dispatcher {
     return this.#keys.get(providerId)?.describe() ?? []
   }
 
-  async dispatch(ctx: RequestContext): Promise<Answer> {
+  /** `chunksNeeded`: a plugin will read the stream's chunks (no byte-only fast path then). */
+  async dispatch(ctx: RequestContext, { chunksNeeded }: { chunksNeeded: boolean } = { chunksNeeded: true }): Promise<Answer> {
     const body = ctx.request.peekBody() as (ChatRequest | EmbeddingRequest) & { fallbacks?: unknown }
     const plan = this.#planner.plan(body.model, body.fallbacks)
     let sent = body
@@ -78,13 +79,13 @@ export class Dispatcher {
       plan.deadlineMs,
     )
     try {
-      return await this.#run(ctx, plan, sent, sent !== body, controller.signal)
+      return await this.#run(ctx, plan, sent, sent !== body, controller.signal, chunksNeeded)
     } finally {
       clearTimeout(deadline)
     }
   }
 
-  async #run(ctx: RequestContext, plan: Plan, body: ChatRequest | EmbeddingRequest, bodyChanged: boolean, signal: AbortSignal): Promise<Answer> {
+  async #run(ctx: RequestContext, plan: Plan, body: ChatRequest | EmbeddingRequest, bodyChanged: boolean, signal: AbortSignal, chunksNeeded: boolean): Promise<Answer> {
     let attempts = 0
     let lastError: GatewayError | undefined
     let shed = false
@@ -116,7 +117,7 @@ export class Dispatcher {
           const attempt: Attempt = { provider: target.provider.id, model: target.model, key: key.label, startedAt: Date.now() }
           ctx.attempts.push(attempt)
           const started = performance.now()
-          const result = await this.#attempt(ctx, target, key, plan, body, bodyChanged, signal, release)
+          const result = await this.#attempt(ctx, target, key, plan, body, { bodyChanged, signal, chunksNeeded }, release)
           attempt.durationMs = performance.now() - started
           if (result.ok) {
             attempt.status = 200
@@ -197,8 +198,7 @@ export class Dispatcher {
     key: ChosenKey,
     plan: Plan,
     body: ChatRequest | EmbeddingRequest,
-    bodyChanged: boolean,
-    signal: AbortSignal,
+    { bodyChanged, signal, chunksNeeded }: { bodyChanged: boolean; signal: AbortSignal; chunksNeeded: boolean },
     release: () => void,
   ): Promise<{ ok: true; answer: Answer } | { ok: false; failure: AttemptFailure }> {
     const call: CallInfo = { model: target.model, key: key.value, stream: ctx.request.stream }
@@ -207,6 +207,7 @@ export class Dispatcher {
       answer = await callUpstream(this.#client, ctx, target.provider, body, call, {
         signal,
         bodyChanged,
+        chunksNeeded,
         timeoutMs: plan.timeoutMs ?? target.provider.timeoutMs,
         idleTimeoutMs: plan.streamIdleTimeoutMs ?? plan.timeoutMs ?? target.provider.timeoutMs,
       })

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { GatewayError, assembleChatResponse } from '@sluice/sdk'
 import { upstreamFailure } from '../upstream/transport-errors.js'
-import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Logger, Operation, RequestRecord, Usage } from '@sluice/sdk'
+import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Logger, Operation, RequestRecord, StreamFacts, Usage } from '@sluice/sdk'
 import { RequestContext } from '@sluice/sdk/runtime'
 import type { Pipeline, ResponseEntry } from '@sluice/sdk/runtime'
 import { parseJsonObject, readBody } from '../http/body.js'
@@ -87,7 +87,8 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
       answer = fromShortCircuit(ctx.shortCircuit as ChatResponse | EmbeddingResponse | AsyncIterable<ChatChunk>)
     } else {
       outcome.upstreamStartedAt = performance.now()
-      answer = await deps.dispatcher.dispatch(ctx)
+      const chunksNeeded = entries.some((e) => e.chunk || e.flush || e.complete)
+      answer = await deps.dispatcher.dispatch(ctx, { chunksNeeded })
       outcome.upstreamMs = performance.now() - outcome.upstreamStartedAt
     }
     setRoutingHeaders(res, ctx)
@@ -104,8 +105,9 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
       res.writeHead(rendered.status, { 'content-type': 'application/json', ...failure.headers, ...ctx?.responseHeaders })
       res.end(rendered.body)
     } else if (!res.destroyed && !res.writableEnded) {
-      // Mid-stream: end the stream with an error event; the status line is already out.
-      await write(res, route.codec.chatStream().error(failure))
+      // Mid-stream: end the stream with an error event; the status line is already out. The
+      // blank line first closes an event that raw forwarding may have left half-written.
+      await write(res, `\n\n${route.codec.chatStream().error(failure)}`)
       res.end()
     }
   } finally {
@@ -166,8 +168,9 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
     if (keep) sent.push(chunk)
   }
   let tailWritten = false
-  for await (const { chunk, raw } of source) {
+  for await (const { chunk, raw, facts } of source) {
     if (ctx.signal.aborted) break
+    if (facts) noteFacts(facts, outcome)
     rawMode ??= !hooks && raw !== undefined
     if (rawMode) {
       if (chunk) note(chunk)
@@ -221,6 +224,15 @@ async function* wrap(chunks: AsyncIterable<ChatChunk>): AsyncGenerator<SourcedCh
 function noteChunk(chunk: ChatChunk, outcome: Outcome): void {
   if (chunk.usage) outcome.usage = chunk.usage
   for (const choice of chunk.choices ?? []) if (choice.finish_reason) outcome.finishReason = choice.finish_reason
+}
+
+function noteFacts(facts: StreamFacts[], outcome: Outcome): void {
+  for (const f of facts) {
+    if (f.usage) outcome.usage = f.usage
+    if (f.finishReason) outcome.finishReason = f.finishReason
+    // The client got the upstream's own error event; the record says what happened.
+    if (f.error) outcome.error = f.error
+  }
 }
 
 function noteUsage(response: ChatResponse | EmbeddingResponse, outcome: Outcome): void {

@@ -8,8 +8,8 @@ import type { SourcedChunk } from './dispatch.js'
  * Writes made in one tick are corked into one socket write (an upstream burst of SSE events
  * would otherwise cost one syscall and one chunk header each).
  */
-export function write(res: ServerResponse, text: string): Promise<void> | undefined {
-  if (res.destroyed || text === '') return undefined
+export function write(res: ServerResponse, text: string | Uint8Array): Promise<void> | undefined {
+  if (res.destroyed || text.length === 0) return undefined
   if (res.writableCorked === 0) {
     res.cork()
     process.nextTick(uncork, res)

@@ -1,4 +1,5 @@
 import type { H3 } from 'h3'
+import type { DataPlane } from '../http/data-plane.js'
 import type { Router } from '../router.js'
 import type { Planner } from '../routing/plan.js'
 import type { EngineDeps } from '../engine/handle.js'
@@ -8,5 +9,8 @@ export interface FrontDoorDeps extends EngineDeps {
   planner: Planner
 }
 
-/** A front door registers its routes on the app (OpenAI today; Anthropic and Gemini next). */
-export type FrontDoor = (app: H3, deps: FrontDoorDeps) => void
+/**
+ * A front door registers its inference routes on the data plane (node:http, hot path) and its
+ * other routes (models, token counting) on the h3 app.
+ */
+export type FrontDoor = (app: H3, deps: FrontDoorDeps, dataPlane: DataPlane) => void

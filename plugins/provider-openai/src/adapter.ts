@@ -1,7 +1,7 @@
 import { GatewayError } from '@sluice/sdk'
 import type { ChatResponse, EmbeddingResponse, ProviderAdapter, ProviderKey } from '@sluice/sdk'
 import { mapOpenAIError } from './errors.js'
-import { openAIChunks } from './stream.js'
+import { openAIChunks, openAIFacts } from './stream.js'
 
 export interface OpenAICompatibleOptions {
   id: string
@@ -47,6 +47,7 @@ export function openAICompatible(options: OpenAICompatibleOptions): ProviderAdap
         return body as ChatResponse
       },
       stream: (events) => openAIChunks(events, id),
+      inspect: (event) => openAIFacts(event, id),
     },
     embeddings: {
       request: (req, call) => ({ path: paths.embeddings(call.model), body: { ...req, model: call.model } }),

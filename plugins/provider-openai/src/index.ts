@@ -56,6 +56,6 @@ export default defineProvider({
 export { openAICompatible } from './adapter.js'
 export type { OpenAICompatibleOptions } from './adapter.js'
 export { mapOpenAIError } from './errors.js'
-export { openAIChunks } from './stream.js'
+export { openAIChunks, openAIFacts } from './stream.js'
 export { PRESETS } from './presets.js'
 export type { PresetName } from './presets.js'

@@ -1,8 +1,8 @@
 import { GatewayError } from '@sluice/sdk'
-import type { H3Event } from 'h3'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { handleInference } from '../../engine/handle.js'
 import type { InferenceRoute } from '../../engine/handle.js'
-import { HANDLED, methodNotAllowed, nodeOf, sendError, sendJson } from '../../http/node.js'
+import { methodNotAllowed, nodeOf, sendError, sendJson } from '../../http/node.js'
 import type { FrontDoor } from '../types.js'
 import { openAICodec } from './codec.js'
 import { parseChatRequest, parseEmbeddingRequest } from './schema.js'
@@ -11,15 +11,16 @@ const chat: InferenceRoute = { operation: 'chat', codec: openAICodec, parse: par
 const embeddings: InferenceRoute = { operation: 'embeddings', codec: openAICodec, parse: parseEmbeddingRequest }
 
 /** The OpenAI-compatible API: chat completions, embeddings, models. */
-export const openAIFrontDoor: FrontDoor = (app, deps) => {
-  const inference = (route: InferenceRoute) => async (event: H3Event) => {
-    const { req, res } = nodeOf(event)
-    if (req.method !== 'POST') return sendError(res, openAICodec, methodNotAllowed(req.method, 'POST'))
+export const openAIFrontDoor: FrontDoor = (app, deps, dataPlane) => {
+  const inference = (route: InferenceRoute) => async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') {
+      sendError(res, openAICodec, methodNotAllowed(req.method, 'POST'))
+      return
+    }
     await handleInference(deps, route, req, res)
-    return HANDLED
   }
-  app.all('/v1/chat/completions', inference(chat))
-  app.all('/v1/embeddings', inference(embeddings))
+  dataPlane.route('/v1/chat/completions', inference(chat))
+  dataPlane.route('/v1/embeddings', inference(embeddings))
 
   // Route aliases first: they are what an organisation wants its clients to use.
   const listModels = () => [
