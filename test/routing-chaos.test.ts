@@ -200,6 +200,23 @@ describe('routing under chaos', () => {
     expect(JSON.parse(shed[0].text).error.type).toBe('gateway_overloaded')
   })
 
+  it('gives up at the total deadline, retries and fallbacks included', async () => {
+    const [a, b] = await upstreams('stuck', 'stuck2')
+    a.behaviour = 'hang'
+    b.behaviour = 'hang'
+    const g = await gateway({
+      plugins: [provider(a, { timeoutMs: 5_000 }), provider(b, { timeoutMs: 5_000 })],
+      routes: { r: { targets: [{ provider: 'stuck', model: 'gpt-4o-mini' }], fallbacks: [{ provider: 'stuck2', model: 'gpt-4o-mini' }], deadlineMs: 300 } },
+    })
+    const started = Date.now()
+    const r = await chat(g, 'r')
+    expect(r.status).toBe(504)
+    expect(JSON.parse(r.text).error.message).toContain('deadline of 300 ms')
+    // Bounded by the deadline, not by the 5 s attempt timeouts (a generous margin: no timing race).
+    expect(Date.now() - started).toBeLessThan(4_000)
+    expect(b.calls.length).toBe(0)
+  })
+
   it('says which provider, model and attempt served', async () => {
     const [bad, good] = await upstreams('first', 'second')
     bad.behaviour = 'error500'

@@ -69,17 +69,14 @@ export class Dispatcher {
       const { fallbacks: _dropped, ...rest } = body
       sent = rest
     }
-    // One signal for every attempt: the client leaving, or the deadline passing before an answer.
-    const controller = new AbortController()
-    const onClientAbort = () => controller.abort(ctx.signal.reason)
-    if (ctx.signal.aborted) onClientAbort()
-    else ctx.signal.addEventListener('abort', onClientAbort, { once: true })
+    // The request's own signal serves every attempt; the deadline aborts it if no answer has
+    // started in time (cleared once one has).
     const deadline = setTimeout(
-      () => controller.abort(new GatewayError(504, 'provider_timeout', `No provider answered within the deadline of ${plan.deadlineMs} ms`)),
+      () => ctx.abort(new GatewayError(504, 'provider_timeout', `No provider answered within the deadline of ${plan.deadlineMs} ms`)),
       plan.deadlineMs,
     )
     try {
-      return await this.#run(ctx, plan, sent, sent !== body, controller.signal, chunksNeeded)
+      return await this.#run(ctx, plan, sent, sent !== body, ctx.signal, chunksNeeded)
     } finally {
       clearTimeout(deadline)
     }

@@ -67,6 +67,7 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
     const body = route.parse(parseJsonObject(raw))
     ctx = new RequestContext({
       id,
+      controller,
       operation: route.operation,
       format: route.codec.format,
       path: req.url?.split('?')[0] ?? '',
@@ -74,7 +75,6 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
       ip: req.socket.remoteAddress,
       body,
       raw,
-      signal: controller.signal,
       log: deps.log,
       startedAt,
     })
@@ -114,7 +114,7 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
     res.off('close', onClose)
     // A stream keeps the upstream busy until its last chunk.
     if (outcome.upstreamStartedAt !== undefined && ctx?.request.stream) outcome.upstreamMs = performance.now() - outcome.upstreamStartedAt
-    ctx ??= placeholderContext(id, route, req, controller.signal, deps.log, startedAt)
+    ctx ??= placeholderContext(id, route, req, controller, deps.log, startedAt)
     deps.pipeline.runPostLog(ctx, record(ctx, outcome, startedAt, startedWall))
     done()
   }
@@ -277,7 +277,7 @@ function record(ctx: RequestContext, outcome: Outcome, startedAt: number, starte
 }
 
 /** A request refused before its body was understood still gets a record. */
-function placeholderContext(id: string, route: InferenceRoute, req: IncomingMessage, signal: AbortSignal, log: Logger, startedAt: number): RequestContext {
+function placeholderContext(id: string, route: InferenceRoute, req: IncomingMessage, controller: AbortController, log: Logger, startedAt: number): RequestContext {
   const body = route.operation === 'chat' ? { model: '', messages: [] } : { model: '', input: '' }
-  return new RequestContext({ id, operation: route.operation, format: route.codec.format, path: req.url?.split('?')[0] ?? '', headers: req.headers, ip: req.socket.remoteAddress, body: body as never, signal, log, startedAt })
+  return new RequestContext({ id, operation: route.operation, format: route.codec.format, path: req.url?.split('?')[0] ?? '', headers: req.headers, ip: req.socket.remoteAddress, body: body as never, controller, log, startedAt })
 }

@@ -24,7 +24,8 @@ export interface ContextInit<O extends Operation = Operation> {
   body: CanonicalBody<O>
   /** The client's exact bytes, kept for same-format pass-through. */
   raw?: Uint8Array
-  signal?: AbortSignal
+  /** Aborts the request: the client left, or the gateway gave up (deadline, shutdown). */
+  controller?: AbortController
   log?: Logger
   startedAt?: number
 }
@@ -101,13 +102,20 @@ export class RequestContext<O extends Operation = Operation> implements GatewayC
   target: Target | undefined
   shortCircuit: ShortCircuit<O> | undefined
   #identity: Identity | undefined
+  readonly #controller: AbortController
 
   constructor(init: ContextInit<O>) {
     this.id = init.id
     this.startedAt = init.startedAt ?? performance.now()
     this.request = new Request(init)
-    this.signal = init.signal ?? new AbortController().signal
+    this.#controller = init.controller ?? new AbortController()
+    this.signal = this.#controller.signal
     this.log = init.log ?? silentLogger
+  }
+
+  /** Core only: end the request's upstream work with `reason` (one controller per request). */
+  abort(reason: unknown): void {
+    this.#controller.abort(reason)
   }
 
   get identity(): Identity | undefined {

@@ -110,8 +110,8 @@ async function runRequest(pipeline: Pipeline, body: ChatRequest | EmbeddingReque
     headers: Object.fromEntries(Object.entries(opts.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     ip: opts.ip ?? '127.0.0.1',
     body: structuredClone(body) as never,
-    signal: opts.signal,
   })
+  opts.signal?.addEventListener('abort', () => ctx.abort(opts.signal!.reason), { once: true })
   const pass = pipeline.newPass()
   const result: Omit<TestResult, 'record'> = { status: 200, shortCircuited: false, ctx }
   try {
