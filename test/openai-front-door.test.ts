@@ -49,8 +49,11 @@ afterAll(async () => {
 const user = (content: string) => [{ role: 'user' as const, content }]
 const weatherTool = { type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }
 
-async function rawPost(body: string | Buffer, headers: Record<string, string> = {}) {
+async function rawPost(body: string | Buffer, headers: Record<string, string>, streamed: true): Promise<Response>
+async function rawPost(body: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; text: string }>
+async function rawPost(body: string | Buffer, headers: Record<string, string> = {}, streamed = false) {
   const res = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+  if (streamed) return res
   return { status: res.status, headers: res.headers, text: await res.text() }
 }
 
@@ -262,6 +265,20 @@ describe('streams under load and aborts', () => {
     expect(seen).toBe(3)
     for (let i = 0; i < 100 && upstream.closedEarly === before; i++) await new Promise((r) => setTimeout(r, 20))
     expect(upstream.closedEarly).toBe(before + 1)
+  })
+
+  it('keeps backpressure end to end: a slow reader holds the upstream back', async () => {
+    const res = await rawPost(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: user('flood') }), {}, true)
+    const reader = res.body!.getReader()
+    let bytes = (await reader.read()).value!.length
+    await new Promise((r) => setTimeout(r, 500))
+    // The client read one piece; the gateway must not have drained 32 MiB from the upstream.
+    expect(upstream.flood.done).toBe(false)
+    expect(upstream.flood.written).toBeLessThan(8192)
+    for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.length
+    expect(bytes).toBeGreaterThan(32 * 1024 * 1024)
+    for (let i = 0; i < 50 && !upstream.flood.done; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(upstream.flood.done).toBe(true)
   })
 
   it('serves 50 concurrent streams without crossing replies', async () => {

@@ -16,6 +16,8 @@ export interface OpenAIUpstream {
   closedEarly: number
   /** The exact SSE text of the last stream sent. */
   lastStream: string
+  /** `flood`: events written so far, and whether the whole flood was accepted by the socket. */
+  flood: { written: number; done: boolean }
   close(): Promise<void>
 }
 
@@ -28,7 +30,7 @@ type Json = Record<string, unknown>
  */
 export async function startOpenAIUpstream(): Promise<OpenAIUpstream> {
   const sockets = new Set<Socket>()
-  const state: OpenAIUpstream = { url: '', received: [], closedEarly: 0, lastStream: '', close: async () => {} }
+  const state: OpenAIUpstream = { url: '', received: [], closedEarly: 0, lastStream: '', flood: { written: 0, done: false }, close: async () => {} }
   const server = createServer((req, res) => {
     const parts: Buffer[] = []
     req.on('data', (p: Buffer) => parts.push(p))
@@ -111,6 +113,19 @@ function chat(json: Json, req: IncomingMessage, res: ServerResponse, state: Open
     res.write(frame)
   }
   const chunk = (delta: unknown, finish: string | null = null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })
+  if (text === 'flood') {
+    // 32 MiB as fast as the gateway takes it: more than any socket buffers hold.
+    const filler = 'x'.repeat(4000)
+    state.flood = { written: 0, done: false }
+    const pump = () => {
+      while (state.flood.written < 8192) {
+        state.flood.written++
+        if (!res.write(`data: ${JSON.stringify(chunk({ content: filler }))}\n\n`)) return void res.once('drain', pump)
+      }
+      res.end('data: [DONE]\n\n', () => (state.flood.done = true))
+    }
+    return pump()
+  }
   if (text === 'slow') {
     let n = 0
     const timer = setInterval(() => event(chunk({ content: `${n++} ` })), 20)
