@@ -14,7 +14,13 @@ const STREAM_USAGE = `data: ${JSON.stringify({ ...base, object: 'chat.completion
 const MODELS = Buffer.from(JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'openai' }] }))
 
 export function startMockUpstream(port = 0) {
+  let served = 0
   const server = createServer((req, res) => {
+    if (req.url === '/__count') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      return res.end(JSON.stringify({ served }))
+    }
+    served++
     if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': MODELS.length })
       return res.end(MODELS)
