@@ -63,7 +63,7 @@ describe('sluice CLI', () => {
       await waitHealthy(`http://127.0.0.1:${port}`, run)
       const res = await chat(`http://127.0.0.1:${port}`, 'via cli')
       expect(res.status).toBe(200)
-      expect((await res.json()).choices[0].message.content).toBe('You said: via cli')
+      expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe('You said: via cli')
       expect(upstream.received.at(-1)!.headers.authorization).toBe('Bearer sk-from-env-123456789')
       expect(run.output()).not.toContain('sk-from-env-123456789')
     } finally {
@@ -115,7 +115,7 @@ describe('sluice CLI', () => {
     try {
       await waitHealthy(`http://127.0.0.1:${port}`, t)
       const res = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mock-1', messages: [{ role: 'user', content: 'x' }] }) })
-      expect((await res.json()).choices[0].message.content).toBe('from a TypeScript config')
+      expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe('from a TypeScript config')
     } finally {
       t.child.kill('SIGTERM')
       await t.exit

@@ -2,6 +2,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import OpenAI from 'openai'
+
+type APIError = InstanceType<typeof OpenAI.APIError>
 import { createGateway } from '@sluice/core'
 import type { Gateway } from '@sluice/core'
 import type { RequestRecord } from '@sluice/sdk'
@@ -54,13 +56,13 @@ describe('the lifecycle through a real gateway', () => {
   })
 
   it('refuses with the policy error as thrown', async () => {
-    const error = (await sdk(closed).chat.completions.create({ model: 'gpt-4o-mini', messages: user('tell me about project falcon') }).catch((e: unknown) => e)) as OpenAI.APIError
+    const error = (await sdk(closed).chat.completions.create({ model: 'gpt-4o-mini', messages: user('tell me about project falcon') }).catch((e: unknown) => e)) as APIError
     expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError)
     expect(error.type).toBe('policy_forbidden')
   })
 
   it('fails closed when a plugin throws, without showing what it threw', async () => {
-    const error = (await sdk(closed).chat.completions.create({ model: 'gpt-4o-mini', messages: user('explode') }).catch((e: unknown) => e)) as OpenAI.APIError
+    const error = (await sdk(closed).chat.completions.create({ model: 'gpt-4o-mini', messages: user('explode') }).catch((e: unknown) => e)) as APIError
     expect(error.status).toBe(500)
     expect(error.type).toBe('gateway_plugin_error')
     expect(error.message).not.toContain('10.0.0.7')

@@ -2,6 +2,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import OpenAI from 'openai'
+
+type APIError = InstanceType<typeof OpenAI.APIError>
 import { createGateway } from '@sluice/core'
 import type { Gateway } from '@sluice/core'
 import type { RequestRecord } from '@sluice/sdk'
@@ -129,8 +131,8 @@ describe('OpenAI front door with the official SDK', () => {
   it('answers an unknown model with a 404 naming it', async () => {
     const error = await client.chat.completions.create({ model: 'claude-nope', messages: user('x') }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.NotFoundError)
-    expect((error as OpenAI.APIError).type).toBe('caller_model_not_found')
-    expect((error as OpenAI.APIError).message).toContain('claude-nope')
+    expect((error as APIError).type).toBe('caller_model_not_found')
+    expect((error as APIError).message).toContain('claude-nope')
   })
 
   it('echoes a client request id, or makes one', async () => {
@@ -218,7 +220,7 @@ describe('errors', () => {
   })
 
   it('keeps the upstream message on a 400', async () => {
-    const error = (await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user('error:400') }).catch((e: unknown) => e)) as OpenAI.APIError
+    const error = (await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user('error:400') }).catch((e: unknown) => e)) as APIError
     expect(error).toBeInstanceOf(OpenAI.BadRequestError)
     expect(error.message).toContain('upstream refused with 400')
     expect(error.code).toBe('code_400')
@@ -237,7 +239,7 @@ describe('errors', () => {
   it('answers unknown routes, wrong methods and oversized bodies in the OpenAI shape', async () => {
     const notFound = await fetch(`${gateway.url}/v2/nothing`)
     expect(notFound.status).toBe(404)
-    expect((await notFound.json()).error.type).toBe('caller_not_found')
+    expect(((await notFound.json()) as { error: { type: string } }).error.type).toBe('caller_not_found')
     const wrongMethod = await fetch(`${gateway.url}/v1/chat/completions`)
     expect(wrongMethod.status).toBe(405)
     expect(wrongMethod.headers.get('allow')).toBe('POST')

@@ -23,8 +23,8 @@ async function upstreams(...names: string[]): Promise<ChaosUpstream[]> {
   return started
 }
 
-function provider(u: ChaosUpstream, extra: Record<string, unknown> = {}) {
-  return ['@sluice/provider-openai', { id: u.name, baseURL: u.url, keys: [{ value: `sk-${u.name}-key-000000000000`, id: 'k1' }], models: ['gpt-4o-mini'], timeoutMs: 2_000, ...extra }] as const
+function provider(u: ChaosUpstream, extra: Record<string, unknown> = {}): [string, Record<string, unknown>] {
+  return ['@sluice/provider-openai', { id: u.name, baseURL: u.url, keys: [{ value: `sk-${u.name}-key-000000000000`, id: 'k1' }], models: ['gpt-4o-mini'], timeoutMs: 2_000, ...extra }]
 }
 
 async function gateway(config: SluiceConfigInput): Promise<Gateway> {

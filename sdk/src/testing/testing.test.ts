@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { definePlugin } from '../define.js'
 import { GatewayError } from '../errors.js'
 import { testPlugin } from './index.js'
+import type { ChatRequest } from '../types/openai.js'
 
 const guard = definePlugin({
   name: 'project-guard',
@@ -45,7 +46,7 @@ describe('testPlugin', () => {
   it('accepts a custom upstream and shows what went up', async () => {
     const rewrite = definePlugin({
       name: 'rewrite',
-      setup: () => ({ preRequest: (ctx) => void ctx.request.body.messages.unshift({ role: 'system', content: 'be brief' }) }),
+      setup: () => ({ preRequest: (ctx) => void (ctx.request.body as ChatRequest).messages.unshift({ role: 'system', content: 'be brief' }) }),
     })
     const t = await testPlugin(rewrite)
     const r = await t.request({ model: 'm', messages: [{ role: 'user', content: 'x' }] })
