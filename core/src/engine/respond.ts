@@ -1,4 +1,3 @@
-import { once } from 'node:events'
 import type { ServerResponse } from 'node:http'
 import type { ChatChunk, ChatResponse, EmbeddingResponse } from '@sluice/sdk'
 import type { SourcedChunk } from './dispatch.js'
@@ -15,7 +14,20 @@ export function write(res: ServerResponse, text: string | Uint8Array): Promise<v
     process.nextTick(uncork, res)
   }
   if (res.write(text)) return undefined
-  return Promise.race([once(res, 'drain'), once(res, 'close')]).then(() => undefined)
+  return drained(res)
+}
+
+/** Resolves on `drain` or `close`, whichever comes first, and leaves no listener behind. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
 }
 
 function uncork(res: ServerResponse): void {
