@@ -6,42 +6,20 @@
 //      client requests and the time from its restart until it serves traffic again.
 //
 //   npm run build && node bench/routing.mjs [--sequential 2000] [--cooldown 2000]
-import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Agent, request } from 'undici'
+import { startProcess, stopAll } from './lib/processes.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '..')
 const { values } = parseArgs({ options: { sequential: { type: 'string', default: '2000' }, cooldown: { type: 'string', default: '2000' } } })
 const sequential = Number(values.sequential)
 const cooldownMs = Number(values.cooldown)
-const children = new Set()
-const stopAll = () => children.forEach((c) => c.kill('SIGTERM'))
-process.on('SIGINT', () => (stopAll(), process.exit(130)))
-
-function start(args, pattern) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-    children.add(child)
-    child.on('exit', () => children.delete(child))
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`timed out: ${args.join(' ')}\n${out}`)), 30_000)
-    const onData = (d) => {
-      out += d
-      const m = pattern.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve({ child, port: Number(m[1]) })
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-  })
-}
+const start = (args, pattern) => startProcess(args, pattern, root)
 const mock = (port = 0) => start([path.join(here, 'servers/mock-upstream.mjs'), String(port)], /ready (\d+)/)
 const body = (model) => JSON.stringify({ model, messages: [{ role: 'user', content: 'Where is my order 48213? It has not arrived yet and I need it by Friday.' }] })
 const agent = new Agent({ connections: 16, keepAliveTimeout: 60_000 })

@@ -6,7 +6,6 @@
 // Each server runs in its own process; the load comes from this one. Loopback only, bounded.
 //
 //   npm run build && node bench/run.mjs [--duration 10] [--connections 50] [--sequential 2000]
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -14,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { Agent, request } from 'undici'
+import { startProcess as start, stopAll } from './lib/processes.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '..')
@@ -29,33 +29,7 @@ const duration = Number(values.duration)
 const connections = Number(values.connections)
 const sequential = Number(values.sequential)
 
-const children = []
-const stopAll = () => children.forEach((c) => c.kill('SIGTERM'))
-process.on('SIGINT', () => {
-  stopAll()
-  process.exit(130)
-})
-
-/** Starts a server process and waits for its "ready <port>" line (or /health for Sluice). */
-function startProcess(args, readyPattern) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-    children.push(child)
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`timed out starting ${args.join(' ')}\n${out}`)), 30_000)
-    const onData = (d) => {
-      out += d
-      const match = readyPattern.exec(out)
-      if (match) {
-        clearTimeout(timer)
-        resolve({ child, port: Number(match[1]) })
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}\n${out}`)))
-  })
-}
+const startProcess = (args, pattern) => start(args, pattern, root)
 
 // A realistic ~1 KB chat body.
 const system = 'You are a helpful assistant for an online shop. Answer briefly, cite the order id when there is one, and never invent prices. '

@@ -19,7 +19,7 @@ const ENV_PROVIDERS: [preset: string, variable: string][] = [
  * plus every provider whose API key is in the environment. Keys stay `${VAR}` references.
  */
 export function defaultConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfigInput {
-  const plugins: PluginEntry[] = [['@sluice/mock-provider', {}]]
+  const plugins: PluginEntry[] = [['@sluice/mock-provider', { models: ['mock-1', 'mock-embed'] }]]
   for (const [preset, variable] of ENV_PROVIDERS)
     if (env[variable]) plugins.push(['@sluice/provider-openai', { preset, keys: [{ value: `\${${variable}}` }] }])
   return { server: { host: env.SLUICE_HOST ?? '127.0.0.1', port: Number(env.SLUICE_PORT ?? 8080) }, plugins }
