@@ -24,27 +24,36 @@ export class SseParser {
 
   #drain(final: boolean): SseEvent[] {
     const events: SseEvent[] = []
+    const text = this.#buffer
+    // Most upstreams end lines with LF only: then a native indexOf finds the blank lines.
+    const lfOnly = text.indexOf('\r') === -1
+    let pos = 0
+    let from = this.#scanned
     for (;;) {
-      const boundary = findBoundary(this.#buffer, this.#scanned)
-      if (!boundary) {
-        // Back off two characters: a CR LF CR LF may straddle the next push.
-        this.#scanned = Math.max(0, this.#buffer.length - 3)
-        break
-      }
-      const block = this.#buffer.slice(0, boundary.end)
-      this.#buffer = this.#buffer.slice(boundary.end)
-      this.#scanned = 0
-      const event = parseBlock(block, boundary.start)
+      const boundary = lfOnly ? findLfBoundary(text, from) : findBoundary(text, from)
+      if (!boundary) break
+      const event = parseBlock(text.slice(pos, boundary.end), boundary.start - pos)
       if (event) events.push(event)
+      pos = from = boundary.end
     }
+    this.#buffer = pos ? text.slice(pos) : text
+    // Resume later just before the end: a CR LF CR LF may straddle the next push.
+    this.#scanned = Math.max(0, this.#buffer.length - 3)
     if (final && this.#buffer.trim()) {
       const event = parseBlock(this.#buffer, this.#buffer.length)
+      if (event) events.push(event)
+    }
+    if (final) {
       this.#buffer = ''
       this.#scanned = 0
-      if (event) events.push(event)
     }
     return events
   }
+}
+
+function findLfBoundary(text: string, from: number): { start: number; end: number } | undefined {
+  const at = text.indexOf('\n\n', from)
+  return at === -1 ? undefined : { start: at, end: at + 2 }
 }
 
 /** Finds the first blank line: returns where the block's text ends and where the next begins. */
@@ -66,6 +75,11 @@ function findBoundary(text: string, from: number): { start: number; end: number 
 }
 
 function parseBlock(raw: string, textEnd: number): SseEvent | undefined {
+  // The common shape, one `data: ` line, without splitting.
+  if (raw.startsWith('data: ')) {
+    const data = raw.slice(6, textEnd)
+    if (!/[\r\n]/.test(data)) return { data, raw }
+  }
   const text = raw.slice(0, textEnd)
   let data: string[] | undefined
   let event: string | undefined
