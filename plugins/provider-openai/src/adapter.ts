@@ -42,6 +42,8 @@ export function openAICompatible(options: OpenAICompatibleOptions): ProviderAdap
     chat: {
       request: (req, call) => ({ path: paths.chat(call.model), body: { ...req, model: call.model } }),
       response: (body) => {
+        // Some compatible servers answer a failure with a 200 and an error object.
+        if (body && typeof body === 'object' && 'error' in body && !('choices' in body)) throw mapOpenAIError({ status: 502, body, headers: {} }, id)
         if (!body || typeof body !== 'object' || !Array.isArray((body as ChatResponse).choices))
           throw new GatewayError(502, 'provider_invalid_response', `Provider "${id}" answered without choices`)
         return body as ChatResponse

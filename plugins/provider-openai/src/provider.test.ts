@@ -65,6 +65,7 @@ describe('@sluice/provider-openai', () => {
   it('refuses a response without choices', async () => {
     const a = await adapter({ keys: [{ value: 'k' }] })
     expect(() => a.chat!.response({ hello: 1 }, call)).toThrow(/without choices/)
+    expect(() => a.chat!.response({ error: { message: 'model overloaded' } }, call)).toThrow(/model overloaded/)
   })
 
   it.each([
