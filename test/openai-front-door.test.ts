@@ -18,12 +18,14 @@ let second: OpenAIUpstream
 let gateway: Gateway
 let client: OpenAI
 const records: RequestRecord[] = []
+const logs: string[] = []
 
 beforeAll(async () => {
   upstream = await startOpenAIUpstream()
   second = await startOpenAIUpstream()
-  gateway = await createGateway({
-    log: { level: 'silent' },
+  gateway = await createGateway(
+    {
+    log: { level: 'debug' },
     server: { bodyLimit: 64 * 1024 },
     plugins: [
       [path.join(fixtures, 'record-plugin.ts'), {}],
@@ -36,7 +38,9 @@ beforeAll(async () => {
     // Failures here are on purpose: keep retries and the circuit breaker out of the way
     // (routing-chaos.test.ts covers them).
     routing: { retry: { attempts: 1 }, circuit: { failureThreshold: 1000, cooldownMs: 1000 } },
-  })
+    },
+    { logWrite: (line) => void logs.push(line) },
+  )
   await gateway.listen({ port: 0, host: '127.0.0.1' })
   ;(globalThis as { __records?: RequestRecord[] }).__records = records
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'client-key', maxRetries: 0 })
@@ -293,6 +297,15 @@ describe('streams under load and aborts', () => {
       }),
     )
     results.forEach((text, i) => expect(text).toBe(`You said: marker-${i}`))
+  })
+})
+
+describe('logs', () => {
+  it('are JSON lines that never carry a provider key, whatever happened', () => {
+    expect(logs.length).toBeGreaterThan(2)
+    for (const line of logs) expect(() => JSON.parse(line)).not.toThrow()
+    expect(logs.join('\n')).not.toContain(KEY)
+    expect(logs.some((l) => l.includes('provider key refused'))).toBe(true)
   })
 })
 

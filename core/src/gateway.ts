@@ -49,6 +49,7 @@ export class Gateway {
       log,
       bodyLimit: config.server.bodyLimit,
       inflight: new Inflight(),
+      logRequests: config.log.level === 'debug',
     }
   }
 

@@ -86,7 +86,9 @@ function chat(json: Json, req: IncomingMessage, res: ServerResponse, state: Open
   const error = /error:(\d{3})/.exec(text)
   if (error) {
     const status = Number(error[1])
-    return send(res, status, { error: { message: `upstream refused with ${status}`, type: 'invalid_request_error', code: `code_${status}`, param: null } }, status === 429 ? { 'retry-after': '7' } : {})
+    // Like some real upstreams, quote the key it was given (the gateway must not pass it on).
+    const quoted = status === 400 ? ` (key ${String(req.headers.authorization).replace('Bearer ', '')})` : ''
+    return send(res, status, { error: { message: `upstream refused with ${status}${quoted}`, type: 'invalid_request_error', code: `code_${status}`, param: null } }, status === 429 ? { 'retry-after': '7' } : {})
   }
   if (text === 'hang') return
   if (text === 'garbage') {

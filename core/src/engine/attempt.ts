@@ -1,4 +1,4 @@
-import { GatewayError, isGatewayError } from '@sluice/sdk'
+import { GatewayError, isGatewayError, maskSecret } from '@sluice/sdk'
 import type { CallInfo, ChatChunk, ChatRequest, EmbeddingRequest, ProviderAdapter, SseEvent, StreamFacts } from '@sluice/sdk'
 import type { RequestContext } from '@sluice/sdk/runtime'
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.js'
@@ -78,7 +78,7 @@ export async function callUpstream(
     timeoutMs: options.timeoutMs,
     idleTimeoutMs: options.idleTimeoutMs,
   })
-  if (response.status >= 400) throw await failureFromAnswer(provider, response)
+  if (response.status >= 400) throw withoutKey(await failureFromAnswer(provider, response), call.key)
   if (!call.stream || operation !== 'chat') {
     const raw = Buffer.from(await response.body.arrayBuffer())
     const parsed = parseUpstreamJson(raw, provider)
@@ -127,6 +127,14 @@ function serialize(body: unknown): string | Buffer {
 
 function unsupported(provider: ProviderAdapter, what: string): GatewayError {
   return new GatewayError(400, 'provider_unsupported', `Provider "${provider.id}" does not support ${what}`, { param: 'model' })
+}
+
+/** An upstream may quote the key it refused in its message: never pass that on. */
+function withoutKey(failure: AttemptFailure, key: string): AttemptFailure {
+  if (key.length < 8 || !failure.error.message.includes(key)) return failure
+  const e = failure.error
+  const message = e.message.split(key).join(maskSecret(key))
+  return { ...failure, error: new GatewayError(e.status, e.type, message, { code: e.code, param: e.param, headers: e.headers }) }
 }
 
 async function failureFromAnswer(provider: ProviderAdapter, response: UpstreamResponse): Promise<AttemptFailure> {

@@ -17,6 +17,8 @@ export interface EngineDeps {
   log: Logger
   bodyLimit: number
   inflight: Inflight
+  /** Log every request (log level debug); failures are logged at any level. */
+  logRequests: boolean
 }
 
 /** An inference route of a front door: what it does, how it parses and how it speaks. */
@@ -115,7 +117,9 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
     // A stream keeps the upstream busy until its last chunk.
     if (outcome.upstreamStartedAt !== undefined && ctx?.request.stream) outcome.upstreamMs = performance.now() - outcome.upstreamStartedAt
     ctx ??= placeholderContext(id, route, req, controller, deps.log, startedAt)
-    deps.pipeline.runPostLog(ctx, record(ctx, outcome, startedAt, startedWall))
+    const rec = record(ctx, outcome, startedAt, startedWall)
+    logOutcome(deps, rec)
+    deps.pipeline.runPostLog(ctx, rec)
     done()
   }
 }
@@ -201,6 +205,25 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
   if (!rawMode || !tailWritten) await write(res, encoder.end())
   res.end()
   if (keep) await deps.pipeline.runComplete(ctx, entries, assembleChatResponse(sent), true)
+}
+
+/** Our and the upstream's failures always; every request when asked (debug). No bodies, no keys. */
+function logOutcome(deps: EngineDeps, rec: RequestRecord): void {
+  const failed = rec.status >= 500 && rec.status !== 499
+  if (!failed && !deps.logRequests) return
+  const fields = {
+    requestId: rec.id,
+    path: rec.path,
+    model: rec.requestedModel,
+    provider: rec.provider,
+    status: rec.status,
+    errorType: rec.errorType,
+    attempts: rec.attempts.length,
+    stream: rec.stream,
+    ms: Math.round(rec.timings.totalMs),
+  }
+  if (failed) deps.log.warn(rec.errorMessage ?? 'request failed', fields)
+  else deps.log.debug('request', fields)
 }
 
 /** Which provider, model and attempt served (or last tried). */
