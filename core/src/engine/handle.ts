@@ -144,7 +144,7 @@ async function sendJson(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestCon
       ? (codec.embeddings ?? JSON.stringify)(response)
       : codec.chat(response)
   outcome.firstByteAt = performance.now()
-  res.writeHead(200, { 'content-type': 'application/json', ...ctx.responseHeaders })
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...ctx.responseHeaders })
   res.end(body)
 }
 
