@@ -217,6 +217,61 @@ describe('routing under chaos', () => {
     expect(b.calls.length).toBe(0)
   })
 
+  it('moves to the next target when every key of a provider is resting', async () => {
+    const [limited, spare] = await upstreams('limited2', 'spare')
+    limited.behaviour = 'rate429'
+    limited.retryAfterSeconds = 30
+    const g = await gateway({
+      plugins: [provider(limited), provider(spare)],
+      routes: { r: { targets: [{ provider: 'limited2', model: 'gpt-4o-mini' }], fallbacks: [{ provider: 'spare', model: 'gpt-4o-mini' }] } },
+    })
+    const results = await load(50, 5, () => chat(g, 'r'))
+    expect(results.every((r) => r.status === 200 && r.text.includes('served by spare'))).toBe(true)
+    // Rested after its first 429s: not asked again for every request.
+    expect(limited.calls.length).toBeLessThan(10)
+  })
+
+  it('accepts request-level fallbacks only when the config allows them', async () => {
+    const [down, up] = await upstreams('down2', 'up2')
+    down.behaviour = 'error500'
+    const body = JSON.stringify({ model: 'down2/gpt-4o-mini', fallbacks: ['up2/gpt-4o-mini'], messages: [{ role: 'user', content: 'hi' }] })
+    const send = (g: Gateway) => request(`${g.url}/v1/chat/completions`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body })
+    const strict = await gateway({ plugins: [provider(down), provider(up)] })
+    const refused = await send(strict)
+    expect(refused.statusCode).toBe(400)
+    expect(((await refused.body.json()) as { error: { param: string } }).error.param).toBe('fallbacks')
+    const lenient = await gateway({ plugins: [provider(down), provider(up)], routing: { requestFallbacks: true, retry: { attempts: 1 } } })
+    const served = await send(lenient)
+    expect(served.statusCode).toBe(200)
+    expect(await served.body.text()).toContain('served by up2')
+    // The gateway's own field never goes upstream.
+    expect(up.calls.length).toBe(1)
+  })
+
+  it('ends a stream that stalls after its first byte at the idle timeout, with an error event', async () => {
+    const [stall] = await upstreams('stall')
+    stall.behaviour = 'streamStalls'
+    const g = await gateway({ plugins: [provider(stall)], routes: { r: { targets: ['stall/gpt-4o-mini'], streamIdleTimeoutMs: 300, timeoutMs: 2_000 } } })
+    const r = await chat(g, 'r', true)
+    expect(r.status).toBe(200)
+    expect(r.text).toContain('stall ')
+    expect(r.text).toContain('"type":"provider_timeout"')
+  })
+
+  it('shifts traffic away from a slow target before any circuit opens', async () => {
+    const [fast, slow] = await upstreams('fast', 'sluggish')
+    slow.behaviour = 'slow'
+    slow.slowMs = 60
+    const g = await gateway({
+      plugins: [provider(fast), provider(slow)],
+      routes: { r: { targets: [{ provider: 'fast', model: 'gpt-4o-mini' }, { provider: 'sluggish', model: 'gpt-4o-mini' }] } },
+    })
+    const results = await load(600, 10, () => chat(g, 'r'))
+    expect(results.every((r) => r.status === 200)).toBe(true)
+    // Equal weights, but the slow one's share falls well below half (its latency is ~60 ms against ~1 ms).
+    expect(slow.calls.length / results.length).toBeLessThan(0.3)
+  })
+
   it('says which provider, model and attempt served', async () => {
     const [bad, good] = await upstreams('first', 'second')
     bad.behaviour = 'error500'

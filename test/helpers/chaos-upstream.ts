@@ -14,6 +14,7 @@ export type Behaviour =
   | 'streamDiesBeforeFirstEvent'
   | 'streamDiesMidway'
   | 'slow'
+  | 'streamStalls'
 
 export interface ChaosUpstream {
   name: string
@@ -95,6 +96,10 @@ export async function startChaosUpstream(name: string, port = 0): Promise<ChaosU
         return setTimeout(() => req.socket.destroy(), 20)
       case 'slow':
         return setTimeout(() => answer('ok', body, req, res), upstream.slowMs)
+      case 'streamStalls':
+        // One chunk, then silence: the gateway's stream idle timeout must end it.
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        return res.write(sse(chunk(name, body.model, { role: 'assistant', content: `${name} ` }, null)))
       default:
         if (!body.stream)
           return json(200, {
