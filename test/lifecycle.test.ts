@@ -7,7 +7,7 @@ type APIError = InstanceType<typeof OpenAI.APIError>
 import { createGateway } from '@sluice/core'
 import type { Gateway } from '@sluice/core'
 import type { RequestRecord } from '@sluice/sdk'
-import { deny, explodeClosed, explodeOpen, shortCircuit, shout } from './fixtures/lifecycle-plugins.js'
+import { deny, explodeClosed, explodeOpen, meter, shortCircuit, shout } from './fixtures/lifecycle-plugins.js'
 import { startOpenAIUpstream } from './helpers/openai-upstream.js'
 import type { OpenAIUpstream } from './helpers/openai-upstream.js'
 
@@ -18,6 +18,7 @@ const state = () => (globalThis as unknown as { __lifecycle: { records: RequestR
 let upstream: OpenAIUpstream
 let closed: Gateway
 let open: Gateway
+let metered: Gateway
 
 async function start(plugins: unknown[]): Promise<Gateway> {
   const g = await createGateway({ log: { level: 'silent' }, plugins: [...plugins, ['@sluice/provider-openai', { id: 'openai', baseURL: upstream.url, keys: [{ value: 'sk-x-000000000000000000' }], models: ['gpt-4o-mini'] }]] as never })
@@ -29,11 +30,13 @@ beforeAll(async () => {
   upstream = await startOpenAIUpstream()
   closed = await start([shortCircuit, [deny, { term: 'project falcon' }], explodeClosed, shout, path.join(fixtures, 'record-plugin.ts')])
   open = await start([explodeOpen])
+  metered = await start([meter])
 })
 
 afterAll(async () => {
   await closed?.close()
   await open?.close()
+  await metered?.close()
   await upstream?.close()
 })
 
@@ -73,6 +76,17 @@ describe('the lifecycle through a real gateway', () => {
     const r = await sdk(open).chat.completions.create({ model: 'gpt-4o-mini', messages: user('explode') })
     expect(r.choices[0].message.content).toBe('You said: explode')
     expect(open.pipeline.stats.pluginErrors.get('fixture-explode-open:preRequest')).toBe(1)
+  })
+
+  it('gets usage for a plugin that needs it, without handing the client a usage chunk it did not ask for', async () => {
+    const stream = await sdk(metered).chat.completions.create({ model: 'gpt-4o-mini', messages: user('meter me'), stream: true })
+    const chunks = []
+    for await (const c of stream) chunks.push(c)
+    expect(chunks.some((c) => c.usage)).toBe(false)
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('You said: meter me')
+    expect(upstream.received.at(-1)!.json.stream_options).toEqual({ include_usage: true })
+    for (let i = 0; i < 50 && !state().records.some((r) => r.requestedModel === 'gpt-4o-mini' && r.stream && r.usage && !r.shortCircuited); i++) await new Promise((r) => setTimeout(r, 10))
+    expect(state().records.findLast((r) => r.stream && !r.shortCircuited)?.usage?.total_tokens).toBe(18)
   })
 
   it('lets a chunk hook rewrite a stream (and then the bytes are re-encoded, not passed through)', async () => {

@@ -56,6 +56,12 @@ export interface GatewayRequest<O extends Operation = Operation> {
   readonly stream: boolean
   /** Every text that will go up: message contents, tool results and tool-call arguments. */
   texts(): string[]
+  /**
+   * Make sure the answer reports token usage, for a stream too, even when the client did not ask
+   * (OpenAI streams need `stream_options.include_usage`). The client still gets only what it
+   * asked for. For budgets, metering and logs.
+   */
+  requireUsage(): void
 }
 
 /** One upstream call made for a request. */

@@ -35,6 +35,11 @@ export interface UpstreamCall {
    * signed them). Ignored when core passes the client's bytes through.
    */
   body?: unknown
+  /**
+   * The adapter changed what the request asks for (e.g. added `stream_options.include_usage`):
+   * the client's bytes must not be passed through as they are.
+   */
+  bodyChanged?: boolean
 }
 
 /** What an adapter gets when building an upstream call. */
@@ -44,6 +49,8 @@ export interface CallInfo {
   /** The provider key chosen by core for this attempt. */
   key: string
   stream: boolean
+  /** The answer must report token usage, a stream's too (ask the upstream for it if needed). */
+  usage: boolean
 }
 
 export interface UpstreamErrorInfo {

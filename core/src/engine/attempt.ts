@@ -59,7 +59,8 @@ export async function callUpstream(
   const adapter = operation === 'chat' ? provider.chat : provider.embeddings
   if (!adapter) throw unsupported(provider, operation === 'chat' ? 'chat completions' : 'embeddings')
   const upstreamCall = await adapter.request(body as never, call)
-  const sameFormat = provider.wireFormat === ctx.request.format
+  // Same format, and the adapter asked for no more than the client did: bytes may pass as they are.
+  const sameFormat = provider.wireFormat === ctx.request.format && !upstreamCall.bodyChanged
   const payload = sameFormat && !options.bodyChanged ? passThroughBytes(ctx, body.model, call.model) : undefined
   const auth = await provider.auth(call.key)
   const response = await client.send({

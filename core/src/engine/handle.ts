@@ -150,7 +150,7 @@ async function sendJson(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestCon
 
 async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestContext, entries: ResponseEntry[], answer: Answer, res: ServerResponse, outcome: Outcome): Promise<void> {
   const source = answer.kind === 'stream' ? answer.chunks : responseAsChunks(answer.response as ChatResponse)
-  const encoder = codec.chatStream()
+  const encoder = codec.chatStream(ctx.request.peekBody() as ChatRequest)
   const hooks = deps.pipeline.hasChunkHooks && entries.some((e) => e.chunk || e.flush)
   const keep = entries.some((e) => e.complete)
   const sent: ChatChunk[] = []

@@ -1,4 +1,4 @@
-import type { ChatChunk, ChatResponse, EmbeddingResponse, GatewayError, WireFormat } from '@sluice/sdk'
+import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingResponse, GatewayError, WireFormat } from '@sluice/sdk'
 
 /** Writes one stream in a front door's wire format. One encoder per response (it may keep state). */
 export interface StreamEncoder {
@@ -18,6 +18,7 @@ export interface FrontDoorCodec {
   format: WireFormat
   error(error: GatewayError): { status: number; body: string }
   chat(response: ChatResponse): string
-  chatStream(): StreamEncoder
+  /** An encoder for one stream; `request` is the canonical request as the client sent it. */
+  chatStream(request?: ChatRequest): StreamEncoder
   embeddings?(response: EmbeddingResponse): string
 }

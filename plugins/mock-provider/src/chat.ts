@@ -38,7 +38,7 @@ export async function mockChat(req: ChatRequest, model: string, timing: MockTimi
 }
 
 /** Streams the same answer as `mockChat`, chunked the way OpenAI streams. */
-export async function* mockChatStream(req: ChatRequest, model: string, timing: MockTiming, signal: AbortSignal): AsyncGenerator<ChatChunk> {
+export async function* mockChatStream(req: ChatRequest, model: string, timing: MockTiming, signal: AbortSignal, usage = false): AsyncGenerator<ChatChunk> {
   const replies = plan(req, timing)
   const base = { id: idFor(req), object: 'chat.completion.chunk' as const, created: CREATED, model }
   const chunk = (index: number, delta: ChatChunk['choices'][number]['delta'], finish: ChatChunk['choices'][number]['finish_reason'] = null): ChatChunk => ({ ...base, choices: [{ index, delta, finish_reason: finish }] })
@@ -63,7 +63,7 @@ export async function* mockChatStream(req: ChatRequest, model: string, timing: M
     }
     yield chunk(index, {}, reply.finishReason)
   }
-  if (req.stream_options?.include_usage) yield { ...base, choices: [], usage: usageFor(req, replies) }
+  if (usage || req.stream_options?.include_usage) yield { ...base, choices: [], usage: usageFor(req, replies) }
 }
 
 function splitArguments(json: string): string[] {

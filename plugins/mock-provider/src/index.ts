@@ -42,7 +42,7 @@ export default defineProvider({
       maxConcurrent: o.maxConcurrent,
       auth: () => ({}),
       local: {
-        chat: (req, call, signal) => (req.stream ? mockChatStream(req, call.model, timing, signal) : mockChat(req, call.model, timing, signal)),
+        chat: (req, call, signal) => (req.stream ? mockChatStream(req, call.model, timing, signal, call.usage) : mockChat(req, call.model, timing, signal)),
         embeddings: async (req, call) => {
           const error = scriptedError(typeof req.input === 'string' ? req.input : '')
           if (error) throw error

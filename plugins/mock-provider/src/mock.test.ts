@@ -6,7 +6,7 @@ import plugin, { optionsSchema } from './index.js'
 async function mock(options: unknown = {}): Promise<ProviderAdapter> {
   return (await plugin.setup(optionsSchema.parse(options), { configDir: '.', dataDir: '.', log: console })).providers![0]
 }
-const call = { model: 'mock-1', key: '', stream: false }
+const call = { model: 'mock-1', key: '', stream: false, usage: false }
 const signal = new AbortController().signal
 
 async function stream(p: ProviderAdapter, req: ChatRequest, s = signal): Promise<ChatChunk[]> {

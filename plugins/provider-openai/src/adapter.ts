@@ -40,7 +40,12 @@ export function openAICompatible(options: OpenAICompatibleOptions): ProviderAdap
     maxConcurrent: options.maxConcurrent,
     auth: options.auth ?? ((key: string): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {})),
     chat: {
-      request: (req, call) => ({ path: paths.chat(call.model), body: { ...req, model: call.model } }),
+      request: (req, call) => {
+        // Usage on a stream only comes when asked for: ask when the gateway needs it.
+        if (call.stream && call.usage && !req.stream_options?.include_usage)
+          return { path: paths.chat(call.model), body: { ...req, model: call.model, stream_options: { ...req.stream_options, include_usage: true } }, bodyChanged: true }
+        return { path: paths.chat(call.model), body: { ...req, model: call.model } }
+      },
       response: (body) => {
         // Some compatible servers answer a failure with a 200 and an error object.
         if (body && typeof body === 'object' && 'error' in body && !('choices' in body)) throw mapOpenAIError({ status: 502, body, headers: {} }, id)

@@ -19,7 +19,7 @@ async function collect(iterable: AsyncIterable<ChatChunk>): Promise<ChatChunk[]>
   return out
 }
 
-const call = { model: 'gpt-4o-mini', key: 'sk-k', stream: false }
+const call = { model: 'gpt-4o-mini', key: 'sk-k', stream: false, usage: false }
 
 describe('@sluice/provider-openai', () => {
   it('fills id and baseURL from a preset, and needs keys for hosted upstreams only', async () => {

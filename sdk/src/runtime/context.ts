@@ -47,6 +47,7 @@ class Request<O extends Operation> implements GatewayRequest<O> {
   /** JSON of the body when a plugin first saw it; compared later to detect in-place edits. */
   #snapshot: string | undefined
   #replaced = false
+  #usageRequired = false
 
   constructor(init: ContextInit<O>) {
     this.operation = init.operation
@@ -80,6 +81,15 @@ class Request<O extends Operation> implements GatewayRequest<O> {
     if (this.#replaced) return true
     if (this.#snapshot === undefined) return false
     return JSON.stringify(this.#body) !== this.#snapshot
+  }
+
+  requireUsage(): void {
+    this.#usageRequired = true
+  }
+
+  /** True when a plugin asked for usage (see `requireUsage`). */
+  get usageRequired(): boolean {
+    return this.#usageRequired
   }
 
   texts(): string[] {
