@@ -62,6 +62,12 @@ export interface GatewayRequest<O extends Operation = Operation> {
    * asked for. For budgets, metering and logs.
    */
   requireUsage(): void
+  /**
+   * The caller's credential, however its client sends it: `Authorization: Bearer`, `x-api-key`
+   * (Anthropic clients), `x-goog-api-key` or `?key=` (Google clients), or `x-sluice-key`.
+   * For authentication plugins; never log it.
+   */
+  credential(): string | undefined
 }
 
 /** One upstream call made for a request. */

@@ -72,7 +72,7 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
       controller,
       operation: route.operation,
       format: route.codec.format,
-      path: req.url?.split('?')[0] ?? '',
+      path: req.url ?? '',
       headers: req.headers,
       ip: req.socket.remoteAddress,
       body,

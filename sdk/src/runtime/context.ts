@@ -32,6 +32,29 @@ export interface ContextInit<O extends Operation = Operation> {
 
 export type ShortCircuit<O extends Operation = Operation> = CanonicalResponse<O> | AsyncIterable<ChatChunk>
 
+const CREDENTIAL_HEADERS = ['x-sluice-key', 'x-api-key', 'x-goog-api-key'] as const
+
+function readCredential(headers: Readonly<Record<string, string | string[] | undefined>>, query: string): string | undefined {
+  const auth = first(headers.authorization)
+  if (auth) {
+    const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)
+    if (match) return match[1]
+  }
+  for (const name of CREDENTIAL_HEADERS) {
+    const value = first(headers[name])?.trim()
+    if (value) return value
+  }
+  if (query) {
+    const key = new URLSearchParams(query).get('key')
+    if (key) return key
+  }
+  return undefined
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 
 class Request<O extends Operation> implements GatewayRequest<O> {
@@ -43,6 +66,7 @@ class Request<O extends Operation> implements GatewayRequest<O> {
   readonly model: string
   readonly stream: boolean
   readonly raw: Uint8Array | undefined
+  readonly query: string
   #body: CanonicalBody<O>
   /** JSON of the body when a plugin first saw it; compared later to detect in-place edits. */
   #snapshot: string | undefined
@@ -52,7 +76,9 @@ class Request<O extends Operation> implements GatewayRequest<O> {
   constructor(init: ContextInit<O>) {
     this.operation = init.operation
     this.format = init.format
-    this.path = init.path
+    const q = init.path.indexOf('?')
+    this.path = q === -1 ? init.path : init.path.slice(0, q)
+    this.query = q === -1 ? '' : init.path.slice(q + 1)
     this.headers = init.headers
     this.ip = init.ip
     this.#body = init.body
@@ -90,6 +116,10 @@ class Request<O extends Operation> implements GatewayRequest<O> {
   /** True when a plugin asked for usage (see `requireUsage`). */
   get usageRequired(): boolean {
     return this.#usageRequired
+  }
+
+  credential(): string | undefined {
+    return readCredential(this.headers, this.query)
   }
 
   texts(): string[] {
