@@ -21,6 +21,8 @@ beforeAll(async () => {
         ['@sluice/provider-gemini', { baseURL: upstream.url, keys: [{ value: KEY }], models: ['gemini-2.5-flash', 'gemini-embedding-001'] }],
         // Instances of their own: a 403 takes the key out and a 429 rests it, as they should.
         ['@sluice/provider-gemini', { id: 'locked', baseURL: upstream.url, keys: [{ value: KEY }], models: ['locked-model'] }],
+        // Gemini refuses a bad key with a 400 API_KEY_INVALID: that takes the key out too.
+        ['@sluice/provider-gemini', { id: 'badkey', baseURL: upstream.url, keys: [{ value: KEY }], models: ['badkey-model'] }],
         ['@sluice/provider-gemini', { id: 'limited', baseURL: upstream.url, keys: [{ value: KEY }], models: ['limited-model'] }],
       ],
       routing: { retry: { attempts: 1 }, circuit: { failureThreshold: 1000, cooldownMs: 1000 } },
@@ -155,14 +157,14 @@ describe('OpenAI SDK → Gemini upstream: refusals and errors', () => {
   it.each([
     ['error:400', 400, 'provider_bad_request', 'INVALID_ARGUMENT'],
     ['error:key', 502, 'provider_authentication', 'INVALID_ARGUMENT'],
-    // A 403 takes the key out; the client hears that no usable key is left.
-    ['error:403', 502, 'provider_authentication', null],
+    // A 403 takes the key out; the client hears the upstream's refusal (no second key to try).
+    ['error:403', 502, 'provider_authentication', 'PERMISSION_DENIED'],
     ['error:404', 404, 'provider_not_found', 'NOT_FOUND'],
     ['error:429', 429, 'provider_rate_limited', 'RESOURCE_EXHAUSTED'],
     ['error:500', 502, 'provider_error', 'INTERNAL'],
     ['error:503', 503, 'provider_unavailable', 'UNAVAILABLE'],
   ])('maps "%s" to %i %s', async (content, status, type, rpc) => {
-    const model = content === 'error:403' ? 'locked-model' : content === 'error:429' ? 'limited-model' : 'gemini-2.5-flash'
+    const model = content === 'error:403' ? 'locked-model' : content === 'error:key' ? 'badkey-model' : content === 'error:429' ? 'limited-model' : 'gemini-2.5-flash'
     const error = (await client.chat.completions.create({ model, messages: user(content) }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>
     expect(error.status).toBe(status)
     expect(error.type).toBe(type)

@@ -151,7 +151,9 @@ async function failureFromAnswer(provider: ProviderAdapter, response: UpstreamRe
   } catch (thrown) {
     error = isGatewayError(thrown) ? thrown : new GatewayError(502, 'provider_error', `Provider "${provider.id}" answered ${response.status}`)
   }
-  return { error, upstreamStatus: response.status, retryAfterMs: parseRetryAfter(response.headers), retryable: RETRYABLE_STATUS.has(response.status) }
+  // The wait may sit in the body (Gemini's RetryInfo): the adapter then puts it on its error.
+  const retryAfterMs = parseRetryAfter(response.headers) ?? parseRetryAfter(error.headers)
+  return { error, upstreamStatus: response.status, retryAfterMs, retryable: RETRYABLE_STATUS.has(response.status) }
 }
 
 async function readLimited(body: AsyncIterable<Uint8Array> & { destroy?: () => void }, limit: number): Promise<Buffer> {

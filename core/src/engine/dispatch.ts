@@ -90,6 +90,7 @@ export class Dispatcher {
       for (const target of this.#order(group)) {
         const health = this.health.get(target.id)
         const keys = this.#keys.get(target.provider.id)!
+        let tried = false
         for (let retry = 0; retry < plan.retry.attempts; ) {
           if (attempts >= plan.maxAttempts) return this.#giveUp(lastError, shed)
           if (signal.aborted) throw abortReason(signal)
@@ -100,7 +101,8 @@ export class Dispatcher {
           const key = keys.pick({ subset: target.keys })
           if (!key) {
             health.release()
-            lastError = noKeyError(target, keys)
+            // Keys this request used up: the upstream's own refusal says more than "no key left".
+            if (!tried || !lastError) lastError = noKeyError(target, keys)
             break
           }
           const release = this.limiter.tryAcquire(target.provider.id, target.provider.maxConcurrent)
@@ -110,6 +112,7 @@ export class Dispatcher {
             break
           }
           attempts++
+          tried = true
           ctx.target = { provider: target.provider.id, model: target.model }
           const attempt: Attempt = { provider: target.provider.id, model: target.model, key: key.label, startedAt: Date.now() }
           ctx.attempts.push(attempt)
@@ -130,7 +133,8 @@ export class Dispatcher {
             throw abortReason(signal)
           }
           const status = failure.upstreamStatus
-          if (status === 401 || status === 403) {
+          // Some upstreams refuse a bad key with a 400 (Gemini's API_KEY_INVALID): the adapter says so.
+          if (status === 401 || status === 403 || (status !== undefined && failure.error.type === 'provider_authentication')) {
             // Our key was refused: take it out, say so, and try another key at once.
             keys.disable(key.index, Date.now() + this.#routing.keyDisableMs)
             health.release()

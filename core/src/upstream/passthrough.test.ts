@@ -19,8 +19,9 @@ describe('replaceTopLevelModel', () => {
     expect(JSON.parse(out)).toEqual({ x: 'a\\', model: 'é', y: 'é' })
   })
 
-  it('returns undefined when there is no top-level string model', () => {
+  it('refuses a top-level model that is not a string, and leaves a body without one as it is', () => {
     expect(replaceTopLevelModel(Buffer.from('{"model":5}'), 'x')).toBeUndefined()
-    expect(replaceTopLevelModel(Buffer.from('{"a":{"model":"x"}}'), 'x')).toBeUndefined()
+    const noModel = Buffer.from('{"a":{"model":"x"}, "contents":[]}')
+    expect(replaceTopLevelModel(noModel, 'x')).toBe(noModel)
   })
 })

@@ -6,12 +6,17 @@
 export function replaceTopLevelModel(raw: Buffer, model: string): Buffer | undefined {
   const text = raw.toString('utf8')
   const span = findTopLevelString(text, 'model')
+  // Formats that name the model in the URL (Gemini) have none in the body: nothing to swap.
+  if (span === null) return raw
   if (!span) return undefined
   return Buffer.from(text.slice(0, span.start) + JSON.stringify(model) + text.slice(span.end), 'utf8')
 }
 
-/** Locates the value of a top-level string property: [start, end) of the quoted JSON string. */
-export function findTopLevelString(text: string, key: string): { start: number; end: number } | undefined {
+/**
+ * Locates the value of a top-level string property: [start, end) of the quoted JSON string;
+ * `null` when the object has no such key at all, `undefined` when its value is not a string.
+ */
+export function findTopLevelString(text: string, key: string): { start: number; end: number } | null | undefined {
   let depth = 0
   let i = 0
   let expectKey = false
@@ -41,7 +46,7 @@ export function findTopLevelString(text: string, key: string): { start: number; 
     else if (c === 44 /* , */ && depth === 1) expectKey = true
     i++
   }
-  return undefined
+  return null
 }
 
 function skipString(text: string, start: number): number {
