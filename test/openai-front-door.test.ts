@@ -103,6 +103,17 @@ describe('OpenAI front door with the official SDK', () => {
     expect(final.choices[0].finish_reason).toBe('tool_calls')
   })
 
+  it('carries image parts and JSON mode to the upstream as sent', async () => {
+    const image = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
+    const messages = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'what is this?' }, { type: 'image_url' as const, image_url: { url: image, detail: 'low' as const } }] }]
+    const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false }
+    await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages, response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } } })
+    const sent = upstream.received.at(-1)!.json
+    expect(sent.messages).toEqual(messages)
+    expect(sent.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } })
+    expect(sent.model).toBe('gpt-4o-mini')
+  })
+
   it('lists models and retrieves one; unknown ones are 404s in the OpenAI shape', async () => {
     const list = await client.models.list()
     const ids = list.data.map((m) => `${m.id}@${m.owned_by}`)
