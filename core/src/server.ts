@@ -56,6 +56,17 @@ function createApp(deps: FrontDoorDeps, frontDoors: FrontDoor[], state: ServerSt
     })
   })
   for (const frontDoor of frontDoors) frontDoor(app, deps, dataPlane)
+  for (const plugin of deps.pipeline.plugins)
+    for (const route of plugin.instance.routes ?? [])
+      app.on(route.method, route.path, async (event) => {
+        try {
+          return await route.handler(event.req, (event.context.params ?? {}) as Record<string, string>)
+        } catch (error) {
+          // A plugin route's failure is the plugin's: logged, answered without a stack.
+          deps.log.error('plugin route failed', { plugin: plugin.name, path: route.path, error: error instanceof Error ? error.message : String(error) })
+          return Response.json(new GatewayError(500, 'gateway_plugin_error', `Plugin "${plugin.name}" failed`).toJSON(), { status: 500 })
+        }
+      })
   app.all('/**', (event) => {
     const { req, res } = nodeOf(event)
     return sendError(res, openAICodec, new GatewayError(404, 'caller_not_found', `No route for ${req.method} ${event.url.pathname}`))

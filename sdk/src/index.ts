@@ -13,6 +13,7 @@ export type {
   PluginDefinition,
   PluginHooks,
   PluginInstance,
+  PluginRoute,
   PolicyHook,
   PostLogHook,
   PreAuthHook,

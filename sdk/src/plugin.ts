@@ -67,10 +67,24 @@ export interface PluginHooks {
 export const HOOK_NAMES = ['preAuth', 'policy', 'preRequest', 'response', 'postLog'] as const
 export type HookName = (typeof HOOK_NAMES)[number]
 
+/**
+ * An HTTP route a plugin serves beside the inference API (e.g. `GET /metrics`, an admin API).
+ * Web-standard: it gets a `Request` and answers a `Response`. Routes are off the hot path and
+ * do not run the inference lifecycle; a plugin guards its own (admin tokens …).
+ */
+export interface PluginRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  /** An h3 route pattern, e.g. `/metrics` or `/admin/v1/keys/:id`. */
+  path: string
+  handler(request: Request, params: Record<string, string>): Awaitable<Response>
+}
+
 /** What a plugin's `setup` returns: hooks, plus anything it contributes to the gateway. */
 export interface PluginInstance extends PluginHooks {
   /** Provider adapters this plugin contributes (provider plugins). */
   providers?: ProviderAdapter[]
+  /** HTTP routes this plugin serves (metrics, admin APIs). */
+  routes?: PluginRoute[]
   /** Called on shutdown, after in-flight requests finished: flush and close. */
   close?: () => Awaitable<void>
 }

@@ -39,7 +39,7 @@ interface ResponseEntry {
 }
 
 /** Keys a plugin instance may carry besides hooks. */
-const INSTANCE_KEYS = new Set<string>(['providers', 'close'])
+const INSTANCE_KEYS = new Set<string>(['providers', 'routes', 'close'])
 
 /** Counts of plugin failures, by plugin and stage; read by metrics plugins and tests. */
 export interface PipelineStats {
@@ -69,6 +69,13 @@ function unwrap<F>(hook: F | { order?: HookOrder; handler: F }): { fn: F; order:
  */
 export function validatePluginInstance(name: string, instance: unknown): asserts instance is PluginInstance {
   if (!instance || typeof instance !== 'object') throw new TypeError(`plugin "${name}": setup() must return an object of hooks`)
+  const routes = (instance as { routes?: unknown }).routes
+  if (routes !== undefined) {
+    if (!Array.isArray(routes)) throw new TypeError(`plugin "${name}": routes must be an array`)
+    for (const route of routes as { method?: unknown; path?: unknown; handler?: unknown }[])
+      if (!route || typeof route.path !== 'string' || !route.path.startsWith('/') || typeof route.handler !== 'function' || !['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(String(route.method)))
+        throw new TypeError(`plugin "${name}": each route needs a method (GET, POST, PUT, PATCH, DELETE), a path starting with "/" and a handler`)
+  }
   for (const [key, value] of Object.entries(instance)) {
     if (value === undefined || INSTANCE_KEYS.has(key)) continue
     if (!(HOOK_NAMES as readonly string[]).includes(key))
