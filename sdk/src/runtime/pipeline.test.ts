@@ -18,6 +18,13 @@ describe('Pipeline', () => {
     expect(() => new Pipeline([plugin('bad', { response: { chunks: () => {} } } as never)])).toThrow(/unknown response hook "chunks"/)
   })
 
+  it('checks the routes a plugin serves', () => {
+    const handler = () => new Response('ok')
+    expect(() => new Pipeline([plugin('r', { routes: [{ method: 'GET', path: '/metrics', handler }] })])).not.toThrow()
+    expect(() => new Pipeline([plugin('r', { routes: [{ method: 'FETCH', path: '/x', handler }] } as never)])).toThrow(/each route needs a method/)
+    expect(() => new Pipeline([plugin('r', { routes: [{ method: 'GET', path: 'metrics', handler }] })])).toThrow(/starting with/)
+  })
+
   it('runs stages in order, plugins in order, and honours pre/post', async () => {
     const calls: string[] = []
     const p = new Pipeline([
