@@ -76,6 +76,13 @@ async function main(argv: string[]): Promise<number> {
     }
     const gateway = await createGateway(loaded)
     await gateway.listen({ port, host: values.host })
+    // SIGHUP: read the config file again and swap it in without dropping a request.
+    if (loaded.file !== '(built-in default)')
+      process.on('SIGHUP', () => {
+        loadConfigFile(loaded.file)
+          .then((next) => gateway.reload(next))
+          .catch((error: unknown) => gateway.log.error('config reload failed; the previous config stays', { error: error instanceof Error ? error.message : String(error) }))
+      })
     await untilSignal(async () => {
       await gateway.close()
     })

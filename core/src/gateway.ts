@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { Server } from 'node:http'
+import type { RequestListener, Server } from 'node:http'
 import type { ProviderAdapter, SluiceConfig, SluiceConfigInput } from '@sluice/sdk'
 import { Pipeline } from '@sluice/sdk/runtime'
 import { resolveConfig } from './config/load.js'
@@ -22,35 +22,49 @@ export interface GatewayOptions {
   logWrite?: (line: string) => void
 }
 
+/** Everything built from one config: swapped whole on reload. */
+interface Assembly {
+  loaded: LoadedConfig
+  log: ReturnType<typeof createLogger>
+  pipeline: Pipeline
+  router: Router
+  deps: FrontDoorDeps
+  listener?: RequestListener
+}
+
 /** A running (or ready to run) gateway assembled from a config. */
 export class Gateway {
-  readonly config: SluiceConfig
-  readonly pipeline: Pipeline
-  readonly router: Router
-  readonly log: ReturnType<typeof createLogger>
-  readonly #deps: FrontDoorDeps
+  #current: Assembly
+  readonly #options: GatewayOptions
   readonly #client: UpstreamClient
   readonly #state: ServerState = { shuttingDown: false }
+  /** Assemblies replaced by a reload, still finishing their in-flight requests. */
+  readonly #draining = new Set<Promise<void>>()
   #server: Server | undefined
   #address: { host: string; port: number } | undefined
   #closing: Promise<void> | undefined
 
-  constructor(config: SluiceConfig, pipeline: Pipeline, router: Router, planner: Planner, log: ReturnType<typeof createLogger>) {
-    this.config = config
-    this.pipeline = pipeline
-    this.router = router
-    this.log = log
-    this.#client = new UpstreamClient()
-    this.#deps = {
-      pipeline,
-      router,
-      planner,
-      dispatcher: new Dispatcher(planner, router.providers, this.#client, config.routing, log),
-      log,
-      bodyLimit: config.server.bodyLimit,
-      inflight: new Inflight(),
-      logRequests: config.log.level === 'debug',
-    }
+  /** Use `createGateway`. */
+  constructor(assembly: Assembly, client: UpstreamClient, options: GatewayOptions) {
+    this.#current = assembly
+    this.#client = client
+    this.#options = options
+  }
+
+  get config(): SluiceConfig {
+    return this.#current.loaded.config
+  }
+
+  get pipeline(): Pipeline {
+    return this.#current.pipeline
+  }
+
+  get router(): Router {
+    return this.#current.router
+  }
+
+  get log(): ReturnType<typeof createLogger> {
+    return this.#current.log
   }
 
   /** The base URL once listening, e.g. `http://127.0.0.1:8080`. */
@@ -61,7 +75,7 @@ export class Gateway {
   }
 
   async listen(override: { host?: string; port?: number } = {}): Promise<{ url: string; host: string; port: number }> {
-    const listener = createListener(this.#deps, frontDoors, this.#state)
+    const listener = this.#listenerFor(this.#current)
     const { server, host, port } = await listen(listener, {
       host: override.host ?? this.config.server.host,
       port: override.port ?? this.config.server.port,
@@ -71,6 +85,37 @@ export class Gateway {
     this.#address = { host, port }
     this.log.info('listening', { url: this.url, providers: this.router.providers.map((p) => p.id), plugins: this.pipeline.plugins.map((p) => p.name) })
     return { url: this.url, host, port }
+  }
+
+  /**
+   * Swaps in a new config without dropping a request: new requests get the new plugins, providers
+   * and routes at once; requests in flight finish on the old ones, which are closed after them.
+   * An invalid config throws a ConfigError and changes nothing. The listening address stays.
+   */
+  async reload(input: SluiceConfigInput | LoadedConfig): Promise<void> {
+    if (this.#state.shuttingDown) throw new Error('the gateway is shutting down')
+    const next = await assemble(isLoaded(input) ? input : resolveConfig(input, this.#current.loaded.file, this.#current.loaded.configDir), this.#client, this.#options)
+    const previous = this.#current
+    const { host, port } = next.loaded.config.server
+    if (this.#address && (host !== previous.loaded.config.server.host || port !== previous.loaded.config.server.port))
+      next.log.warn('server.host and server.port apply at the next start, not on reload')
+    this.#current = next
+    if (this.#server && previous.listener) {
+      this.#server.off('request', previous.listener)
+      this.#server.on('request', this.#listenerFor(next))
+    }
+    const drained = previous.deps.inflight
+      .idle(previous.loaded.config.server.shutdownTimeoutMs)
+      .then(() => previous.pipeline.close())
+      .catch((error: unknown) => next.log.error('closing the previous config failed', { error: error instanceof Error ? error.message : String(error) }))
+    this.#draining.add(drained)
+    void drained.finally(() => this.#draining.delete(drained))
+    next.log.info('config reloaded', { providers: next.router.providers.map((p) => p.id), plugins: next.pipeline.plugins.map((p) => p.name), inflightOnPrevious: previous.deps.inflight.count })
+  }
+
+  #listenerFor(assembly: Assembly): RequestListener {
+    assembly.listener ??= createListener(assembly.deps, frontDoors, this.#state)
+    return assembly.listener
   }
 
   /**
@@ -84,14 +129,16 @@ export class Gateway {
 
   async #close(): Promise<void> {
     this.#state.shuttingDown = true
+    const current = this.#current
     const server = this.#server
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve()
     server?.closeIdleConnections()
-    const idle = await this.#deps.inflight.idle(this.config.server.shutdownTimeoutMs)
-    if (!idle) this.log.warn('shutdown deadline passed; closing the remaining requests', { inflight: this.#deps.inflight.count })
+    const idle = await current.deps.inflight.idle(this.config.server.shutdownTimeoutMs)
+    if (!idle) this.log.warn('shutdown deadline passed; closing the remaining requests', { inflight: current.deps.inflight.count })
     server?.closeAllConnections()
     await closed
-    await this.pipeline.close()
+    await Promise.allSettled([...this.#draining])
+    await current.pipeline.close()
     await this.#client.close()
     this.log.info('stopped')
   }
@@ -106,7 +153,13 @@ export class Gateway {
  * await gateway.listen({ port: 0 })
  */
 export async function createGateway(input: SluiceConfigInput | LoadedConfig, options: GatewayOptions = {}): Promise<Gateway> {
-  const loaded = isLoaded(input) ? input : resolveConfig(input)
+  // One pool per upstream origin for the gateway's life: reloads keep warm connections.
+  const client = new UpstreamClient()
+  return new Gateway(await assemble(isLoaded(input) ? input : resolveConfig(input), client, options), client, options)
+}
+
+/** Loads the plugins in order, collects their providers, builds router, planner and pipeline. */
+async function assemble(loaded: LoadedConfig, client: UpstreamClient, options: GatewayOptions): Promise<Assembly> {
   const { config, configDir, file } = loaded
   const log = createLogger(config.log.level, {}, options.logWrite)
   const dataDir = path.resolve(configDir, config.dataDir)
@@ -127,7 +180,17 @@ export async function createGateway(input: SluiceConfigInput | LoadedConfig, opt
     throw new ConfigError(file, error instanceof RouteConfigError ? error.problems : [`routes: ${String(error)}`])
   }
   if (providers.length === 0) log.warn('no provider is configured: every inference request will answer 404')
-  return new Gateway(config, pipeline, router, planner, log)
+  const deps: FrontDoorDeps = {
+    pipeline,
+    router,
+    planner,
+    dispatcher: new Dispatcher(planner, providers, client, config.routing, log),
+    log,
+    bodyLimit: config.server.bodyLimit,
+    inflight: new Inflight(),
+    logRequests: config.log.level === 'debug',
+  }
+  return { loaded, log, pipeline, router, deps }
 }
 
 function isLoaded(value: SluiceConfigInput | LoadedConfig): value is LoadedConfig {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { loadConfig as c12Load } from 'c12'
 import { sluiceConfigSchema } from '@sluice/sdk'
@@ -52,6 +53,16 @@ export function resolveConfig(raw: unknown, file = '(inline)', configDir = proce
 }
 
 async function readWithC12(file: string): Promise<unknown> {
+  // c12 imports JSON through jiti, whose JSON import stays cached for the process: a reload
+  // would see the old file. JSON needs no loader: parse it here.
+  if (file.endsWith('.json')) {
+    const text = await readFile(file, 'utf8')
+    try {
+      return JSON.parse(text)
+    } catch (error) {
+      throw new Error(`invalid JSON (${error instanceof Error ? error.message : String(error)})`)
+    }
+  }
   const { config } = await c12Load({
     configFile: file,
     cwd: path.dirname(file),
@@ -61,6 +72,8 @@ async function readWithC12(file: string): Promise<unknown> {
     packageJson: false,
     envName: false,
     configFileRequired: true,
+    // A reload must read the file again, not a cached transpilation.
+    jitiOptions: { moduleCache: false, fsCache: false },
     // Keep plugin objects and arrays as the user wrote them.
     merger: (...sources) => sources.find((s) => s && Object.keys(s).length) ?? {},
   })
