@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from './config/errors.js'
 import { findConfigFile, loadConfigFile, resolveConfig } from './config/load.js'
 import type { LoadedConfig } from './config/load.js'
 import { defaultConfig } from './default-config.js'
 import { configJsonSchema } from './config/json-schema.js'
+import { pluginFiles } from './scaffold/plugin-template.js'
 import { createGateway } from './gateway.js'
 
 const USAGE = `Usage: sluice <command> [options]
@@ -14,6 +16,8 @@ Commands:
   serve       start the gateway
   validate    check a config file and print its problems
   schema      print the JSON Schema of the config file (for editors)
+  plugin init <name> [--dir <path>]
+              scaffold a publishable plugin package (src, test, README)
 
 Options:
   -c, --config <file>   config file (default: ./sluice.config.{ts,js,json,yaml}, else the built-in
@@ -34,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
         config: { type: 'string', short: 'c' },
         port: { type: 'string', short: 'p' },
         host: { type: 'string', short: 'H' },
+        dir: { type: 'string', short: 'd' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -49,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   const command = positionals[0] ?? 'serve'
+  if (command === 'plugin' && !values.help) return pluginCommand(positionals.slice(1), values.dir)
   if (command === 'schema' && !values.help) {
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`)
     return 0
@@ -95,6 +101,31 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`)
     return 1
   }
+}
+
+/** `sluice plugin init <name>`: writes a plugin package into `dir` (default ./<short name>). */
+function pluginCommand(args: string[], dir: string | undefined): number {
+  const [sub, name] = args
+  if (sub !== 'init' || !name) {
+    process.stderr.write('Usage: sluice plugin init <name> [--dir <path>]\n')
+    return 2
+  }
+  if (!/^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/.test(name)) {
+    process.stderr.write(`"${name}" is not a valid npm package name (lower case, digits, ".", "_", "-", optional @scope/)\n`)
+    return 2
+  }
+  const target = path.resolve(dir ?? name.replace(/^@[^/]+\//, ''))
+  if (existsSync(target) && readdirSync(target).length) {
+    process.stderr.write(`${target} exists and is not empty\n`)
+    return 1
+  }
+  const sdk = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  for (const [file, content] of Object.entries(pluginFiles(name, sdk.version))) {
+    mkdirSync(path.dirname(path.join(target, file)), { recursive: true })
+    writeFileSync(path.join(target, file), content)
+  }
+  process.stdout.write(`Created ${name} in ${target}\nNext: cd ${path.relative(process.cwd(), target) || '.'} && npm install && npm test\n`)
+  return 0
 }
 
 async function load(file: string | undefined): Promise<LoadedConfig> {
