@@ -56,3 +56,4 @@ export type {
 export { chatTexts, embeddingTexts, maskSecret } from './text.js'
 export { assembleChatResponse } from './assemble.js'
 export type * from './types/openai.js'
+export { sleep } from './sleep.js'

@@ -1,4 +1,4 @@
-import { GatewayError, isGatewayError } from '@sluice/sdk'
+import { GatewayError, isGatewayError, sleep } from '@sluice/sdk'
 import type {
   Attempt,
   CallInfo,
@@ -308,17 +308,3 @@ function abortReason(signal: AbortSignal): GatewayError {
   return isGatewayError(reason) ? reason : new GatewayError(499, 'caller_aborted', 'The client closed the request')
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve()
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(abortReason(signal))
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-}

@@ -1,8 +1,8 @@
+import { sleep } from '@sluice/sdk'
 import type { ChatChunk, ChatRequest, ChatResponse } from '@sluice/sdk'
 import { hash, lastUserText, planReply, scriptedError, usageFor } from './reply.js'
 import type { PlannedReply } from './reply.js'
 import { pieces } from './tokens.js'
-import { sleep } from './sleep.js'
 
 export interface MockTiming {
   latencyMs: number

@@ -1,17 +1,10 @@
 import { GatewayError } from '@sluice/sdk'
-import type { ChatResponse, EmbeddingResponse, ProviderAdapter, ProviderKey } from '@sluice/sdk'
+import type { ChatResponse, EmbeddingResponse, ProviderAdapter } from '@sluice/sdk'
 import { mapOpenAIError } from './errors.js'
 import { openAIChunks, openAIFacts } from './stream.js'
 
-export interface OpenAICompatibleOptions {
-  id: string
+export interface OpenAICompatibleOptions extends Pick<ProviderAdapter, 'id' | 'baseURL' | 'keys' | 'models' | 'headers' | 'timeoutMs' | 'maxConcurrent'> {
   kind?: string
-  baseURL: string
-  keys: ProviderKey[]
-  models: string[]
-  headers: Record<string, string>
-  timeoutMs: number
-  maxConcurrent?: number
   /** Upstream paths, relative to baseURL, per model (Azure puts the deployment in the path). */
   paths?: { chat(model: string): string; embeddings(model: string): string }
   /** Auth headers for a key; default `Authorization: Bearer`, none without a key. */
