@@ -123,6 +123,11 @@ export interface GatewayContext<O extends Operation = Operation> {
   respond(response: CanonicalResponse<O> | (O extends 'chat' ? AsyncIterable<ChatChunk> : never)): void
   /** Add a header to the client's response. */
   setResponseHeader(name: string, value: string): void
+  /**
+   * Add a header to every upstream call of this request (e.g. W3C `traceparent`). Provider
+   * headers and auth win over it.
+   */
+  setUpstreamHeader(name: string, value: string): void
   /** Where the router sent the request (set before the first upstream call). */
   readonly target: Target | undefined
   /** Upstream calls made so far. */

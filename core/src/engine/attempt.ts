@@ -70,6 +70,7 @@ export async function callUpstream(
       'content-type': 'application/json',
       accept: call.stream ? 'text/event-stream' : 'application/json',
       'x-request-id': ctx.id,
+      ...ctx.upstreamHeaders,
       ...provider.headers,
       ...auth,
       ...upstreamCall.headers,

@@ -139,6 +139,7 @@ export class RequestContext<O extends Operation = Operation> implements GatewayC
   readonly log: Logger
   readonly attempts: Attempt[] = []
   readonly responseHeaders: Record<string, string> = {}
+  readonly upstreamHeaders: Record<string, string> = {}
   target: Target | undefined
   shortCircuit: ShortCircuit<O> | undefined
   #identity: Identity | undefined
@@ -176,6 +177,10 @@ export class RequestContext<O extends Operation = Operation> implements GatewayC
 
   setResponseHeader(name: string, value: string): void {
     this.responseHeaders[name.toLowerCase()] = value
+  }
+
+  setUpstreamHeader(name: string, value: string): void {
+    this.upstreamHeaders[name.toLowerCase()] = value
   }
 }
 
