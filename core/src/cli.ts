@@ -8,6 +8,7 @@ import type { LoadedConfig } from './config/load.js'
 import { defaultConfig } from './default-config.js'
 import { configJsonSchema } from './config/json-schema.js'
 import { pluginFiles } from './scaffold/plugin-template.js'
+import { verifyAuditFile } from './audit/chain.js'
 import { createGateway } from './gateway.js'
 
 const USAGE = `Usage: sluice <command> [options]
@@ -16,6 +17,8 @@ Commands:
   serve       start the gateway
   validate    check a config file and print its problems
   schema      print the JSON Schema of the config file (for editors)
+  audit verify [--file <audit.jsonl>]
+              check the audit log's hash chain (default: the config's dataDir/audit.jsonl)
   plugin init <name> [--dir <path>]
               scaffold a publishable plugin package (src, test, README)
 
@@ -39,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
         port: { type: 'string', short: 'p' },
         host: { type: 'string', short: 'H' },
         dir: { type: 'string', short: 'd' },
+        file: { type: 'string', short: 'f' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -55,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = positionals[0] ?? 'serve'
   if (command === 'plugin' && !values.help) return pluginCommand(positionals.slice(1), values.dir)
+  if (command === 'audit' && !values.help) return auditCommand(positionals.slice(1), values.file, values.config)
   if (command === 'schema' && !values.help) {
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`)
     return 0
@@ -101,6 +106,30 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`)
     return 1
   }
+}
+
+/** `sluice audit verify`: exit 0 when the chain is whole, 1 with the broken links listed. */
+async function auditCommand(args: string[], file: string | undefined, config: string | undefined): Promise<number> {
+  if (args[0] !== 'verify') {
+    process.stderr.write('Usage: sluice audit verify [--file <audit.jsonl>] [--config <file>]\n')
+    return 2
+  }
+  let target = file
+  if (!target) {
+    const loaded = await load(config)
+    target = path.resolve(loaded.configDir, loaded.config.dataDir, loaded.config.audit.file)
+  }
+  if (!existsSync(target)) {
+    process.stderr.write(`${target}: no audit log there\n`)
+    return 1
+  }
+  const result = await verifyAuditFile(target)
+  if (result.ok) {
+    process.stdout.write(`${target}: ${result.entries} entries, chain intact\n`)
+    return 0
+  }
+  process.stdout.write(`${target}: ${result.entries} entries, chain BROKEN\n${result.problems.map((p) => `  ${p}`).join('\n')}\n`)
+  return 1
 }
 
 /** `sluice plugin init <name>`: writes a plugin package into `dir` (default ./<short name>). */

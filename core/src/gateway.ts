@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { RequestListener, Server } from 'node:http'
-import type { ProviderAdapter, SluiceConfig, SluiceConfigInput } from '@sluice/sdk'
+import type { ProviderAdapter, SetupContext, SluiceConfig, SluiceConfigInput } from '@sluice/sdk'
 import { Pipeline } from '@sluice/sdk/runtime'
 import { resolveConfig } from './config/load.js'
 import type { LoadedConfig } from './config/load.js'
@@ -12,6 +12,7 @@ import { Planner, RouteConfigError } from './routing/plan.js'
 import { UpstreamClient } from './upstream/client.js'
 import { Dispatcher } from './engine/dispatch.js'
 import { Inflight } from './engine/inflight.js'
+import { AuditLog } from './audit/chain.js'
 import { frontDoors } from './front-doors/index.js'
 import type { FrontDoorDeps } from './front-doors/types.js'
 import { createListener, listen } from './server.js'
@@ -24,6 +25,7 @@ export interface GatewayOptions {
 
 /** Everything built from one config: swapped whole on reload. */
 interface Assembly {
+  audit: AuditLog | undefined
   loaded: LoadedConfig
   log: ReturnType<typeof createLogger>
   pipeline: Pipeline
@@ -94,7 +96,7 @@ export class Gateway {
    */
   async reload(input: SluiceConfigInput | LoadedConfig): Promise<void> {
     if (this.#state.shuttingDown) throw new Error('the gateway is shutting down')
-    const next = await assemble(isLoaded(input) ? input : resolveConfig(input, this.#current.loaded.file, this.#current.loaded.configDir), this.#client, this.#options)
+    const next = await assemble(isLoaded(input) ? input : resolveConfig(input, this.#current.loaded.file, this.#current.loaded.configDir), this.#client, this.#options, this.#current.audit)
     const previous = this.#current
     const { host, port } = next.loaded.config.server
     if (this.#address && (host !== previous.loaded.config.server.host || port !== previous.loaded.config.server.port))
@@ -139,6 +141,7 @@ export class Gateway {
     await closed
     await Promise.allSettled([...this.#draining])
     await current.pipeline.close()
+    await current.audit?.flush()
     await this.#client.close()
     this.log.info('stopped')
   }
@@ -159,11 +162,13 @@ export async function createGateway(input: SluiceConfigInput | LoadedConfig, opt
 }
 
 /** Loads the plugins in order, collects their providers, builds router, planner and pipeline. */
-async function assemble(loaded: LoadedConfig, client: UpstreamClient, options: GatewayOptions): Promise<Assembly> {
+async function assemble(loaded: LoadedConfig, client: UpstreamClient, options: GatewayOptions, audit?: AuditLog): Promise<Assembly> {
   const { config, configDir, file } = loaded
   const log = createLogger(config.log.level, {}, options.logWrite)
   const dataDir = path.resolve(configDir, config.dataDir)
-  const plugins = await loadPlugins(config.plugins, { configFile: file, configDir, dataDir, log })
+  audit ??= config.audit.enabled ? new AuditLog(path.resolve(dataDir, config.audit.file)) : undefined
+  const recordAudit: SetupContext['audit'] = (event) => void audit?.append(event)
+  const plugins = await loadPlugins(config.plugins, { configFile: file, configDir, dataDir, log, audit: recordAudit })
   const providers: ProviderAdapter[] = plugins.flatMap((p) => p.instance.providers ?? [])
   let router: Router
   let planner: Planner
@@ -189,8 +194,9 @@ async function assemble(loaded: LoadedConfig, client: UpstreamClient, options: G
     bodyLimit: config.server.bodyLimit,
     inflight: new Inflight(),
     logRequests: config.log.level === 'debug',
+    audit,
   }
-  return { loaded, log, pipeline, router, deps }
+  return { loaded, log, pipeline, router, deps, audit }
 }
 
 function isLoaded(value: SluiceConfigInput | LoadedConfig): value is LoadedConfig {

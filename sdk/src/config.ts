@@ -110,6 +110,11 @@ export const sluiceConfigSchema = z
       .strict()
       .default({ level: 'info' }),
     plugins: z.array(pluginEntrySchema).default([]),
+    /** The hash-chained audit log (admin actions, refusals): a JSON-lines file under dataDir. */
+    audit: z
+      .object({ enabled: z.boolean().default(true), file: z.string().min(1).default('audit.jsonl') })
+      .strict()
+      .default({ enabled: true, file: 'audit.jsonl' }),
     /** Model aliases with weighted targets, fallbacks, retries and timeouts. */
     routes: z.record(z.string().min(1), routeSchema).default({}),
     routing: routingSchema.default(() => routingSchema.parse({})),

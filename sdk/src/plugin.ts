@@ -96,6 +96,11 @@ export interface SetupContext {
   /** Directory for state files (the embedded store lives here). */
   dataDir: string
   log: import('./context.js').Logger
+  /**
+   * Record an event in the gateway's tamper-evident audit log (admin actions, policy decisions).
+   * Never put a secret in it.
+   */
+  audit(event: { type: string; actor?: string; target?: string; details?: Record<string, unknown> }): void
 }
 
 export interface PluginDefinition<S extends z.ZodType = z.ZodType> {

@@ -10,6 +10,7 @@ import type { FrontDoorCodec } from '../front-doors/codec.js'
 import type { Answer, Dispatcher, SourcedChunk } from './dispatch.js'
 import { isEmbeddingResponse, responseAsChunks, write } from './respond.js'
 import type { Inflight } from './inflight.js'
+import type { AuditLog } from '../audit/chain.js'
 
 export interface EngineDeps {
   pipeline: Pipeline
@@ -19,6 +20,8 @@ export interface EngineDeps {
   inflight: Inflight
   /** Log every request (log level debug); failures are logged at any level. */
   logRequests: boolean
+  /** Where refusals are recorded (tamper-evident), when the audit log is on. */
+  audit?: AuditLog
 }
 
 /** An inference route of a front door: what it does, how it parses and how it speaks. */
@@ -119,6 +122,7 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
     ctx ??= placeholderContext(id, route, req, controller, deps.log, startedAt)
     const rec = record(ctx, outcome, startedAt, startedWall)
     logOutcome(deps, rec)
+    auditRefusal(deps, rec)
     deps.pipeline.runPostLog(ctx, rec)
     done()
   }
@@ -224,6 +228,18 @@ function logOutcome(deps: EngineDeps, rec: RequestRecord): void {
   }
   if (failed) deps.log.warn(rec.errorMessage ?? 'request failed', fields)
   else deps.log.debug('request', fields)
+}
+
+/** Policy decisions that refused a caller go to the audit log: who, what, which rule type. */
+function auditRefusal(deps: EngineDeps, rec: RequestRecord): void {
+  if (!deps.audit || !rec.errorType) return
+  if (!rec.errorType.startsWith('policy_') && rec.errorType !== 'caller_unauthorized') return
+  deps.audit.append({
+    type: 'policy.refusal',
+    actor: rec.identity?.id ?? 'anonymous',
+    target: rec.requestedModel,
+    details: { requestId: rec.id, path: rec.path, status: rec.status, errorType: rec.errorType },
+  })
 }
 
 /** Which provider, model and attempt served (or last tried). */

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createJiti } from 'jiti'
 import { isPlugin } from '@sluice/sdk'
-import type { Logger, PluginEntry, SluicePlugin } from '@sluice/sdk'
+import type { Logger, PluginEntry, SetupContext, SluicePlugin } from '@sluice/sdk'
 import type { LoadedPlugin } from '@sluice/sdk/runtime'
 import { validatePluginInstance } from '@sluice/sdk/runtime'
 import { ConfigError, zodProblems } from '../config/errors.js'
@@ -12,6 +12,7 @@ export interface LoadPluginsOptions {
   configDir: string
   dataDir: string
   log: Logger
+  audit: SetupContext['audit']
 }
 
 const PATH_LIKE = /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])|\.(c|m)?(t|j)s$/
@@ -54,6 +55,7 @@ export async function loadPlugins(entries: readonly PluginEntry[], opts: LoadPlu
         configDir: opts.configDir,
         dataDir: opts.dataDir,
         log: opts.log,
+        audit: opts.audit,
       })
       validatePluginInstance(plugin.name, instance)
       loaded.push({ name: plugin.name, failOpen: plugin.failOpen ?? false, instance })

@@ -87,7 +87,7 @@ export async function testPlugin(plugin: SluicePlugin, options?: unknown, others
   for (const item of [{ plugin, options }, ...others]) {
     if (!isPlugin(item.plugin)) throw new TypeError('testPlugin: expected a plugin made with definePlugin')
     const parsed = item.plugin.options ? item.plugin.options.parse(item.options ?? {}) : item.options
-    const instance = await item.plugin.setup(parsed, { configDir: process.cwd(), dataDir: process.cwd(), log: quietLog })
+    const instance = await item.plugin.setup(parsed, { configDir: process.cwd(), dataDir: process.cwd(), log: quietLog, audit: () => {} })
     loaded.push({ name: item.plugin.name, failOpen: item.plugin.failOpen ?? false, instance })
   }
   const pipeline = new Pipeline(loaded)
