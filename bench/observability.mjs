@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// What metrics and tracing cost on the hot path (issue 9): the same gateway config with and
+// without @sluice/prometheus + @sluice/otel (exporting to a local OTLP sink), measured in one run
+// with interleaved sequential requests.
+//
+//   npm run build && node bench/observability.mjs [--sequential 2000]
+import { createServer } from 'node:http'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { Agent, request } from 'undici'
+import { startProcess, stopAll } from './lib/processes.mjs'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = path.resolve(here, '..')
+const { values } = parseArgs({ options: { sequential: { type: 'string', default: '2000' } } })
+const sequential = Number(values.sequential)
+
+async function main() {
+  const sink = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => res.end('{}'))
+  })
+  await new Promise((r) => sink.listen(0, '127.0.0.1', r))
+  const mock = await startProcess([path.join(here, 'servers/mock-upstream.mjs'), '0'], /ready (\d+)/, root)
+  const dir = mkdtempSync(path.join(tmpdir(), 'sluice-obs-'))
+  const provider = ['@sluice/provider-openai', { id: 'openai', baseURL: `http://127.0.0.1:${mock.port}/v1`, keys: [{ value: 'sk-bench-0000000000000000' }], models: ['gpt-4o-mini'] }]
+  const gateway = async (name, plugins) => {
+    const file = path.join(dir, `${name}.json`)
+    writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1', port: 0 }, log: { level: 'info' }, audit: { enabled: false }, plugins }))
+    const started = await startProcess([path.join(root, 'core/dist/cli.js'), 'serve', '--config', file], /"url":"http:\/\/127\.0\.0\.1:(\d+)"/, root)
+    return `http://127.0.0.1:${started.port}`
+  }
+  const targets = {
+    direct: `http://127.0.0.1:${mock.port}`,
+    base: await gateway('base', [provider]),
+    observed: await gateway('observed', [['@sluice/prometheus', {}], ['@sluice/otel', { endpoint: `http://127.0.0.1:${sink.address().port}/v1/traces` }], provider]),
+  }
+  const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'How long does shipping take to Lyon? '.repeat(20) }] })
+  const agents = Object.fromEntries(Object.keys(targets).map((k) => [k, new Agent({ connections: 1 })]))
+  const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]))
+  const once = async (name) => {
+    const t = process.hrtime.bigint()
+    const res = await request(`${targets[name]}/v1/chat/completions`, { method: 'POST', dispatcher: agents[name], headers: { 'content-type': 'application/json' }, body })
+    await res.body.arrayBuffer()
+    return Number(process.hrtime.bigint() - t) / 1000
+  }
+  for (let i = 0; i < 300; i++) for (const name of Object.keys(targets)) await once(name)
+  for (let i = 0; i < sequential; i++) for (const name of Object.keys(targets)) samples[name].push(await once(name))
+  const q = (list, p) => list.sort((a, b) => a - b)[Math.floor(list.length * p)]
+  const row = (name) => `| ${name} | ${Math.round(q(samples[name], 0.5))} | ${Math.round(q(samples[name], 0.99))} |`
+  const added50 = q(samples.observed, 0.5) - q(samples.base, 0.5)
+  const added99 = q(samples.observed, 0.99) - q(samples.base, 0.99)
+  process.stdout.write(
+    ['| target | p50 µs | p99 µs |', '|---|---|---|', row('direct'), row('base'), row('observed'), '', `metrics + tracing add p50 ${Math.round(added50)} µs, p99 ${Math.round(added99)} µs (target: under 30 µs)`].join('\n') + '\n',
+  )
+  stopAll()
+  sink.close()
+  await Promise.all(Object.values(agents).map((a) => a.close()))
+}
+
+main().then(() => process.exit(0), (e) => (stopAll(), process.stderr.write(`${e.stack ?? e}\n`), process.exit(1)))
