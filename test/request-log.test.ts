@@ -1,0 +1,100 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import OpenAI from 'openai'
+import { createGateway, resolveConfig } from '@sluice/core'
+import type { Gateway } from '@sluice/core'
+import { definePlugin } from '@sluice/sdk'
+import { LogStore } from '@sluice/request-log'
+
+const TOKEN = 'admin-token-0123456789'
+const dir = mkdtempSync(path.join(tmpdir(), 'sluice-reqlog-'))
+const auth = definePlugin({ name: 'test-auth', setup: () => ({ policy: (ctx) => void ctx.authenticate({ id: String(ctx.request.headers['x-test-key'] ?? 'vk-a'), team: 'red' }) }) })
+let gateway: Gateway
+let client: OpenAI
+
+beforeAll(async () => {
+  gateway = await createGateway(
+    resolveConfig(
+      { log: { level: 'silent' }, plugins: [auth, ['@sluice/request-log', { adminToken: TOKEN, bodies: true, flushIntervalMs: 50 }], ['@sluice/mock-provider', {}]] },
+      path.join(dir, 'sluice.config.json'),
+      dir,
+    ),
+  )
+  await gateway.listen({ port: 0, host: '127.0.0.1' })
+  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0 })
+})
+
+afterAll(async () => {
+  await gateway?.close()
+})
+
+const api = async (query: string, token = TOKEN) => {
+  const res = await fetch(`${gateway.url}/admin/v1/logs${query}`, { headers: { authorization: `Bearer ${token}` } })
+  return { status: res.status, body: (await res.json()) as { data: Record<string, unknown>[]; next_cursor: string | null; error?: { type: string } } }
+}
+
+describe('@sluice/request-log', () => {
+  it('records plain and streamed requests with their usage, and answers filtered, paged queries', async () => {
+    const plain = await client.chat.completions.create({ model: 'mock-1', messages: [{ role: 'user', content: 'first question' }] })
+    let streamed = 0
+    for await (const c of await client.chat.completions.create({ model: 'mock-1', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'second question' }] }))
+      if (c.usage) streamed = c.usage.total_tokens
+    await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }).catch(() => {})
+    for (let i = 0; i < 5; i++) await client.chat.completions.create({ model: 'mock-1', messages: [{ role: 'user', content: `batch ${i}` }] }, { headers: { 'x-test-key': 'vk-b' } })
+    await new Promise((r) => setTimeout(r, 100))
+
+    expect((await api('', 'wrong-token-0123456789')).status).toBe(401)
+    const all = await api('?limit=100')
+    expect(all.body.data).toHaveLength(8)
+    const byKeyA = await api('?key=vk-a')
+    expect(byKeyA.body.data.map((r) => r.status)).toEqual([404, 200, 200])
+    const [, stream, first] = byKeyA.body.data
+    expect(first).toMatchObject({ provider: 'mock', model: 'mock-1', stream: false, usage: { input_tokens: plain.usage!.prompt_tokens, output_tokens: plain.usage!.completion_tokens }, team: 'red', answer: 'Echo: first question' })
+    expect(first.prompt).toEqual([{ role: 'user', content: 'first question' }])
+    expect(stream).toMatchObject({ stream: true, finish_reason: 'stop' })
+    expect((stream.usage as { input_tokens: number; output_tokens: number }).input_tokens + (stream.usage as { output_tokens: number }).output_tokens).toBe(streamed)
+    expect((await api('?status=404')).body.data.map((r) => r.error_type)).toEqual(['caller_model_not_found'])
+    // Cursor pages: every row once, newest first.
+    const seen: string[] = []
+    let cursor = ''
+    for (;;) {
+      const page = await api(`?key=vk-b&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      seen.push(...page.body.data.map((r) => r.id as string))
+      if (!page.body.next_cursor) break
+      cursor = page.body.next_cursor
+    }
+    expect(seen).toHaveLength(5)
+    expect(new Set(seen).size).toBe(5)
+    expect((await api('?limit=0')).status).toBe(400)
+    expect((await api('?cursor=garbage')).status).toBe(400)
+  })
+
+  it('exports JSON lines with the same filters', async () => {
+    const res = await fetch(`${gateway.url}/admin/v1/logs/export?key=vk-b`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    expect(res.headers.get('content-type')).toContain('ndjson')
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines).toHaveLength(5)
+    expect(lines.every((l) => l.key === 'vk-b')).toBe(true)
+  })
+
+  it('writes everything still queued on shutdown', async () => {
+    for (let i = 0; i < 20; i++) await client.chat.completions.create({ model: 'mock-1', messages: [{ role: 'user', content: `late ${i}` }] })
+    await gateway.close()
+    const store = new LogStore(path.join(dir, 'data', 'requests.db'))
+    expect(store.count()).toBe(28)
+    store.close()
+  })
+})
+
+describe('LogStore', () => {
+  it('deletes rows past retention', () => {
+    const store = new LogStore(':memory:')
+    const row = (id: string, ts: number) => ({ id, ts, path: '/v1/chat/completions', operation: 'chat', key_id: null, team: null, customer: null, provider: 'p', model: 'm', requested_model: 'm', status: 200, error_type: null, stream: 0, finish_reason: null, input_tokens: 1, output_tokens: 1, cached_tokens: null, total_ms: 1, upstream_ms: 1, first_byte_ms: 1, attempts: 1, short_circuited: 0, client_aborted: 0, prompt: null, answer: null })
+    store.insert([row('old', 1_000), row('new', 5_000)])
+    expect(store.deleteBefore(2_000)).toBe(1)
+    expect(store.query({}, 10).map((r) => r.id)).toEqual(['new'])
+    store.close()
+  })
+})
