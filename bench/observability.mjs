@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// What metrics and tracing cost on the hot path (issue 9): the same gateway config with and
-// without @sluice/prometheus + @sluice/otel (exporting to a local OTLP sink), measured in one run
-// with interleaved sequential requests.
+// What logging, metrics and tracing cost on the hot path (issue 9): the same gateway config bare,
+// with @sluice/request-log + @sluice/prometheus ("observed"), and with @sluice/otel too
+// ("traced", exporting to a local OTLP sink), measured in one run with interleaved sequential
+// requests.
 //
 //   npm run build && node bench/observability.mjs [--sequential 2000]
 import { createServer } from 'node:http'
@@ -36,7 +37,8 @@ async function main() {
   const targets = {
     direct: `http://127.0.0.1:${mock.port}`,
     base: await gateway('base', [provider]),
-    observed: await gateway('observed', [['@sluice/prometheus', {}], ['@sluice/otel', { endpoint: `http://127.0.0.1:${sink.address().port}/v1/traces` }], provider]),
+    observed: await gateway('observed', [['@sluice/request-log', { file: path.join(dir, 'observed.db') }], ['@sluice/prometheus', {}], provider]),
+    traced: await gateway('traced', [['@sluice/request-log', { file: path.join(dir, 'traced.db') }], ['@sluice/prometheus', {}], ['@sluice/otel', { endpoint: `http://127.0.0.1:${sink.address().port}/v1/traces` }], provider]),
   }
   const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'How long does shipping take to Lyon? '.repeat(20) }] })
   const agents = Object.fromEntries(Object.keys(targets).map((k) => [k, new Agent({ connections: 1 })]))
@@ -51,10 +53,19 @@ async function main() {
   for (let i = 0; i < sequential; i++) for (const name of Object.keys(targets)) samples[name].push(await once(name))
   const q = (list, p) => list.sort((a, b) => a - b)[Math.floor(list.length * p)]
   const row = (name) => `| ${name} | ${Math.round(q(samples[name], 0.5))} | ${Math.round(q(samples[name], 0.99))} |`
-  const added50 = q(samples.observed, 0.5) - q(samples.base, 0.5)
-  const added99 = q(samples.observed, 0.99) - q(samples.base, 0.99)
+  const added = (name, p) => Math.round(q(samples[name], p) - q(samples.base, p))
   process.stdout.write(
-    ['| target | p50 µs | p99 µs |', '|---|---|---|', row('direct'), row('base'), row('observed'), '', `metrics + tracing add p50 ${Math.round(added50)} µs, p99 ${Math.round(added99)} µs (target: under 30 µs)`].join('\n') + '\n',
+    [
+      '| target | p50 µs | p99 µs |',
+      '|---|---|---|',
+      row('direct'),
+      row('base'),
+      row('observed'),
+      row('traced'),
+      '',
+      `request log + metrics add p50 ${added('observed', 0.5)} µs, p99 ${added('observed', 0.99)} µs (target: under 30 µs)`,
+      `request log + metrics + tracing add p50 ${added('traced', 0.5)} µs, p99 ${added('traced', 0.99)} µs`,
+    ].join('\n') + '\n',
   )
   stopAll()
   sink.close()
