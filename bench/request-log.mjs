@@ -7,11 +7,11 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { LogStore } from '@sluice/request-log'
+import { SqliteLogStore } from '@sluice/request-log'
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } })
 const rows = Number(values.rows)
-const store = new LogStore(path.join(mkdtempSync(path.join(tmpdir(), 'sluice-log-bench-')), 'requests.db'))
+const store = new SqliteLogStore(path.join(mkdtempSync(path.join(tmpdir(), 'sluice-log-bench-')), 'requests.db'))
 const now = Date.now()
 const pick = (list, i) => list[i % list.length]
 const keys = Array.from({ length: 500 }, (_, i) => `vk-${i}`)
@@ -24,7 +24,7 @@ for (let start = 0; start < rows; start += 10_000) {
   const batch = []
   for (let i = start; i < Math.min(rows, start + 10_000); i++)
     batch.push({ id: `req-${i.toString(36).padStart(8, '0')}`, ts: now - (rows - i) * 2_000, path: '/v1/chat/completions', operation: 'chat', key_id: pick(keys, i * 7), team: pick(teams, i * 3), customer: null, provider: pick(providers, i), model: pick(models, i * 5), requested_model: 'm', status: pick(statuses, i * 11), error_type: null, stream: i % 2, finish_reason: 'stop', input_tokens: 300, output_tokens: 40, cached_tokens: null, total_ms: 800, upstream_ms: 780, first_byte_ms: 300, attempts: 1, short_circuited: 0, client_aborted: 0, prompt: null, answer: null })
-  store.insert(batch)
+  await store.insert(batch)
 }
 const loadSeconds = (performance.now() - t) / 1000
 const day = 86_400_000
@@ -44,11 +44,11 @@ for (const [name, filter] of Object.entries(queries)) {
   let n = 0
   for (let i = 0; i < 20; i++) {
     t = performance.now()
-    n = store.query(filter, 100).length
+    n = (await store.query(filter, 100)).length
     times.push(performance.now() - t)
   }
   times.sort((a, b) => a - b)
   out.push(`| ${name} | ${times[10].toFixed(2)} | ${times[19].toFixed(2)} | ${n} |`)
 }
-store.close()
+await store.close()
 process.stdout.write(`${out.join('\n')}\n`)

@@ -6,7 +6,7 @@ import OpenAI from 'openai'
 import { createGateway, resolveConfig } from '@sluice/core'
 import type { Gateway } from '@sluice/core'
 import { definePlugin } from '@sluice/sdk'
-import { LogStore } from '@sluice/request-log'
+import { SqliteLogStore, openLogStore } from '@sluice/request-log'
 
 const TOKEN = 'admin-token-0123456789'
 const dir = mkdtempSync(path.join(tmpdir(), 'sluice-reqlog-'))
@@ -82,19 +82,57 @@ describe('@sluice/request-log', () => {
   it('writes everything still queued on shutdown', async () => {
     for (let i = 0; i < 20; i++) await client.chat.completions.create({ model: 'mock-1', messages: [{ role: 'user', content: `late ${i}` }] })
     await gateway.close()
-    const store = new LogStore(path.join(dir, 'data', 'requests.db'))
-    expect(store.count()).toBe(28)
-    store.close()
+    const store = new SqliteLogStore(path.join(dir, 'data', 'requests.db'))
+    expect(await store.count()).toBe(28)
+    await store.close()
   })
 })
 
+const row = (id: string, ts: number, key: string | null = null) => ({ id, ts, path: '/v1/chat/completions', operation: 'chat', key_id: key, team: null, customer: null, provider: 'p', model: 'm', requested_model: 'm', status: 200, error_type: null, stream: 0, finish_reason: null, input_tokens: 1, output_tokens: 1, cached_tokens: null, total_ms: 1.5, upstream_ms: 1, first_byte_ms: 1, attempts: 1, short_circuited: 0, client_aborted: 0, prompt: null, answer: null })
+
 describe('LogStore', () => {
-  it('deletes rows past retention', () => {
-    const store = new LogStore(':memory:')
-    const row = (id: string, ts: number) => ({ id, ts, path: '/v1/chat/completions', operation: 'chat', key_id: null, team: null, customer: null, provider: 'p', model: 'm', requested_model: 'm', status: 200, error_type: null, stream: 0, finish_reason: null, input_tokens: 1, output_tokens: 1, cached_tokens: null, total_ms: 1, upstream_ms: 1, first_byte_ms: 1, attempts: 1, short_circuited: 0, client_aborted: 0, prompt: null, answer: null })
-    store.insert([row('old', 1_000), row('new', 5_000)])
-    expect(store.deleteBefore(2_000)).toBe(1)
-    expect(store.query({}, 10).map((r) => r.id)).toEqual(['new'])
-    store.close()
+  it('deletes rows past retention', async () => {
+    const store = new SqliteLogStore(':memory:')
+    await store.insert([row('old', 1_000), row('new', 5_000)])
+    expect(await store.deleteBefore(2_000)).toBe(1)
+    expect((await store.query({}, 10)).map((r) => r.id)).toEqual(['new'])
+    await store.close()
+  })
+})
+
+// PostgreSQL comes up with `npm test` (test/services.mjs); without it these are skipped, and say so.
+const pgUrl = process.env.SLUICE_TEST_POSTGRES_URL
+describe.skipIf(!pgUrl)('request log on PostgreSQL (several nodes, one log)', () => {
+  it('stores, filters, pages and retains like the embedded store', async () => {
+    const store = openLogStore(pgUrl!, '.')
+    await store.deleteBefore(Number.MAX_SAFE_INTEGER)
+    await store.insert([row('a', 1_000, 'vk-1'), row('b', 2_000, 'vk-2'), row('c', 3_000, 'vk-1'), row('c', 3_000, 'vk-1')])
+    expect(await store.count()).toBe(3)
+    const first = await store.query({ key: 'vk-1' }, 1)
+    expect(first.map((r) => [r.id, r.ts, r.total_ms])).toEqual([['c', 3_000, 1.5]])
+    expect((await store.query({ key: 'vk-1' }, 10, { ts: 3_000, id: 'c' })).map((r) => r.id)).toEqual(['a'])
+    expect((await store.query({ from: 1_500, to: 2_500 }, 10)).map((r) => r.id)).toEqual(['b'])
+    expect(await store.deleteBefore(2_500)).toBe(2)
+    await store.close()
+  })
+
+  it('collects the records of two gateway nodes in one log', async () => {
+    const nodes = await Promise.all(
+      ['n1', 'n2'].map(async () => {
+        const g = await createGateway({ log: { level: 'silent' }, audit: { enabled: false }, plugins: [['@sluice/request-log', { store: pgUrl, adminToken: TOKEN, flushIntervalMs: 20 }], ['@sluice/mock-provider', {}]] })
+        await g.listen({ port: 0, host: '127.0.0.1' })
+        return g
+      }),
+    )
+    const clients = nodes.map((g) => new OpenAI({ baseURL: `${g.url}/v1`, apiKey: 'x', maxRetries: 0 }))
+    const marker = `node-test-${Date.now()}`
+    for (let i = 0; i < 3; i++) for (const c of clients) await c.chat.completions.create({ model: 'mock-1', messages: [{ role: 'user', content: marker }] })
+    // Either node's API sees both nodes' records.
+    const res = await fetch(`${nodes[0].url}/admin/v1/logs?model=mock-1&limit=1000`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    await Promise.all(nodes.map((g) => g.close()))
+    const store = openLogStore(pgUrl!, '.')
+    expect(await store.count()).toBeGreaterThanOrEqual(6)
+    await store.close()
+    expect(((await res.json()) as { data: unknown[] }).data.length).toBeGreaterThanOrEqual(3)
   })
 })

@@ -1,13 +1,32 @@
 #!/usr/bin/env node
-// The test command: brings up what the suite needs, runs vitest, stops it all afterwards.
-// Services (Redis, PostgreSQL, Chromium) are added here as features start to use them.
+// The test command: brings up what the suite needs (PostgreSQL today), runs vitest, stops it all.
 import { spawn } from 'node:child_process'
+import { startPostgres } from './services.mjs'
 
-const args = ['vitest', 'run', ...process.argv.slice(2)]
-const child = spawn('npx', args, { stdio: 'inherit', env: { ...process.env } })
-const forward = (signal) => child.kill(signal)
-process.on('SIGINT', forward)
-process.on('SIGTERM', forward)
+const stops = []
+const env = { ...process.env }
+try {
+  const pg = await startPostgres()
+  if (pg) {
+    env.SLUICE_TEST_POSTGRES_URL = pg.url
+    stops.push(pg.stop)
+  } else process.stderr.write('[services] PostgreSQL is not available (not root, not installed): its tests are skipped\n')
+} catch (error) {
+  process.stderr.write(`[services] PostgreSQL could not start: ${error.message}\n`)
+}
+
+const stopAll = () => {
+  for (const stop of stops.splice(0)) {
+    try {
+      stop()
+    } catch (error) {
+      process.stderr.write(`[services] stop failed: ${error.message}\n`)
+    }
+  }
+}
+const child = spawn('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit', env })
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
 child.on('exit', (code, signal) => {
+  stopAll()
   process.exitCode = code ?? (signal ? 1 : 0)
 })

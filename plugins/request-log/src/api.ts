@@ -5,7 +5,7 @@ import type { LogFilter, LogRow, LogStore } from './store.js'
 const FILTERS = ['key', 'team', 'customer', 'model', 'provider', 'errorType'] as const
 
 /** `GET /admin/v1/logs` (filters, cursor pages) and `GET /admin/v1/logs/export` (JSONL). */
-export function logRoutes(store: LogStore, token: string, flush: () => void): PluginRoute[] {
+export function logRoutes(store: LogStore, token: string, flush: () => Promise<void>): PluginRoute[] {
   const guard = (request: Request): Response | undefined => {
     const given = Buffer.from(request.headers.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '')
     const wanted = Buffer.from(token)
@@ -16,13 +16,13 @@ export function logRoutes(store: LogStore, token: string, flush: () => void): Pl
     {
       method: 'GET',
       path: '/admin/v1/logs',
-      handler(request) {
+      async handler(request) {
         const refused = guard(request)
         if (refused) return refused
         const parsed = parse(new URL(request.url).searchParams)
         if (typeof parsed === 'string') return error(400, 'caller_invalid_request', parsed)
-        flush()
-        const rows = store.query(parsed.filter, parsed.limit + 1, parsed.cursor)
+        await flush()
+        const rows = await store.query(parsed.filter, parsed.limit + 1, parsed.cursor)
         const page = rows.slice(0, parsed.limit)
         const last = page.at(-1)
         const next = rows.length > parsed.limit && last ? Buffer.from(JSON.stringify({ ts: last.ts, id: last.id })).toString('base64url') : null
@@ -32,19 +32,19 @@ export function logRoutes(store: LogStore, token: string, flush: () => void): Pl
     {
       method: 'GET',
       path: '/admin/v1/logs/export',
-      handler(request) {
+      async handler(request) {
         const refused = guard(request)
         if (refused) return refused
         const parsed = parse(new URL(request.url).searchParams, 100_000)
         if (typeof parsed === 'string') return error(400, 'caller_invalid_request', parsed)
-        flush()
+        await flush()
         // Pages of 1000 pulled as the client reads: memory stays flat on large exports.
         let cursor = parsed.cursor
         let left = parsed.limit
         const encoder = new TextEncoder()
         const stream = new ReadableStream<Uint8Array>({
-          pull(controller) {
-            const rows = left > 0 ? store.query(parsed.filter, Math.min(1000, left), cursor) : []
+          async pull(controller) {
+            const rows = left > 0 ? await store.query(parsed.filter, Math.min(1000, left), cursor) : []
             if (rows.length === 0) return controller.close()
             left -= rows.length
             const last = rows[rows.length - 1]

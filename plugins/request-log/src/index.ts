@@ -1,16 +1,18 @@
-import path from 'node:path'
 import { z } from 'zod'
 import { definePlugin } from '@sluice/sdk'
 import type { ChatResponse } from '@sluice/sdk'
 import { logRoutes } from './api.js'
 import { toRow } from './row.js'
-import { LogStore } from './store.js'
+import { openLogStore } from './open-store.js'
 import type { LogRow } from './store.js'
 
 export const optionsSchema = z
   .object({
-    /** SQLite file, relative to the gateway's dataDir. */
-    file: z.string().min(1).default('requests.db'),
+    /**
+     * Where records go: an SQLite file relative to the gateway's dataDir (`requests.db`,
+     * `sqlite:./logs/requests.db`), or `postgres://…` when several nodes share one log.
+     */
+    store: z.string().min(1).default('requests.db'),
     /** Store prompts and answers too (they may hold personal data). */
     bodies: z.boolean().default(false),
     /** Rows written per transaction, at most. */
@@ -34,7 +36,8 @@ declare module '@sluice/sdk' {
 }
 
 /**
- * One record per request (streams included, with their usage) in an embedded SQLite store:
+ * One record per request (streams included, with their usage) in an embedded SQLite store, or
+ * PostgreSQL for several nodes:
  * ids, key/team/customer, provider, model, attempts, status, error type, tokens, latency parts,
  * short-circuit; prompt and answer only with `bodies: true`. Rows are queued and written in
  * batches off the request path; on overload new rows are dropped and counted, never waited for;
@@ -49,25 +52,31 @@ export default definePlugin({
   // A logging failure must not cost a request; it is counted and logged.
   failOpen: true,
   setup(options, { dataDir, log }) {
-    const store = new LogStore(options.file === ':memory:' ? ':memory:' : path.resolve(dataDir, options.file))
+    const store = openLogStore(options.store, dataDir)
     let queue: LogRow[] = []
     let dropped = 0
-    const flush = () => {
-      while (queue.length) {
-        const batch = queue.slice(0, options.batchSize)
-        queue = queue.slice(batch.length)
-        try {
-          store.insert(batch)
-        } catch (error) {
-          dropped += batch.length
-          log.error('request log write failed', { rows: batch.length, error: error instanceof Error ? error.message : String(error) })
+    // One write at a time, in order; `flush` resolves once everything queued so far is stored.
+    let writing: Promise<void> = Promise.resolve()
+    const flush = (): Promise<void> => {
+      writing = writing.then(async () => {
+        while (queue.length) {
+          const batch = queue.slice(0, options.batchSize)
+          queue = queue.slice(batch.length)
+          try {
+            await store.insert(batch)
+          } catch (error) {
+            dropped += batch.length
+            log.error('request log write failed', { rows: batch.length, error: error instanceof Error ? error.message : String(error) })
+          }
         }
-      }
+      })
+      return writing
     }
-    const timer = setInterval(flush, options.flushIntervalMs)
+    const timer = setInterval(() => void flush(), options.flushIntervalMs)
     timer.unref()
     const retain = () => {
-      if (options.retentionDays > 0) store.deleteBefore(Date.now() - options.retentionDays * 86_400_000)
+      if (options.retentionDays > 0)
+        store.deleteBefore(Date.now() - options.retentionDays * 86_400_000).catch((error: unknown) => log.error('request log retention failed', { error: error instanceof Error ? error.message : String(error) }))
     }
     retain()
     const retention = setInterval(retain, 3_600_000)
@@ -90,16 +99,18 @@ export default definePlugin({
         queue.push(toRow(ctx, record, options.bodies))
       },
       routes: options.adminToken ? logRoutes(store, options.adminToken, flush) : [],
-      close() {
+      async close() {
         clearInterval(timer)
         clearInterval(retention)
-        flush()
+        await flush()
         if (dropped) log.warn('request log dropped rows under load', { dropped })
-        store.close()
+        await store.close()
       },
     }
   },
 })
 
-export { LogStore } from './store.js'
-export type { LogFilter, LogRow } from './store.js'
+export { openLogStore } from './open-store.js'
+export { SqliteLogStore } from './store-sqlite.js'
+export { PgLogStore } from './store-pg.js'
+export type { LogFilter, LogRow, LogStore } from './store.js'

@@ -1,7 +1,3 @@
-import { mkdirSync } from 'node:fs'
-import path from 'node:path'
-import Database from 'better-sqlite3'
-
 /** One request, as stored. */
 export interface LogRow {
   id: string
@@ -43,86 +39,37 @@ export interface LogFilter {
   errorType?: string
 }
 
-const COLUMNS = ['id', 'ts', 'path', 'operation', 'key_id', 'team', 'customer', 'provider', 'model', 'requested_model', 'status', 'error_type', 'stream', 'finish_reason', 'input_tokens', 'output_tokens', 'cached_tokens', 'total_ms', 'upstream_ms', 'first_byte_ms', 'attempts', 'short_circuited', 'client_aborted', 'prompt', 'answer'] as const
+export const COLUMNS = ['id', 'ts', 'path', 'operation', 'key_id', 'team', 'customer', 'provider', 'model', 'requested_model', 'status', 'error_type', 'stream', 'finish_reason', 'input_tokens', 'output_tokens', 'cached_tokens', 'total_ms', 'upstream_ms', 'first_byte_ms', 'attempts', 'short_circuited', 'client_aborted', 'prompt', 'answer'] as const
 
-/**
- * The embedded store: one SQLite file (WAL), an index per documented filter (each with the
- * time), keyset pagination on (ts, id) so a page costs the same at any depth.
- */
-export class LogStore {
-  readonly #db: Database.Database
-  readonly #insert: Database.Statement
-  readonly #insertMany: (rows: LogRow[]) => void
-
-  constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true })
-    this.#db = new Database(file)
-    this.#db.pragma('journal_mode = WAL')
-    this.#db.pragma('synchronous = NORMAL')
-    this.#db.exec(`
-      CREATE TABLE IF NOT EXISTS requests (
-        id TEXT PRIMARY KEY, ts INTEGER NOT NULL, path TEXT NOT NULL, operation TEXT NOT NULL,
-        key_id TEXT, team TEXT, customer TEXT, provider TEXT, model TEXT, requested_model TEXT NOT NULL,
-        status INTEGER NOT NULL, error_type TEXT, stream INTEGER NOT NULL, finish_reason TEXT,
-        input_tokens INTEGER, output_tokens INTEGER, cached_tokens INTEGER,
-        total_ms REAL NOT NULL, upstream_ms REAL, first_byte_ms REAL, attempts INTEGER NOT NULL,
-        short_circuited INTEGER NOT NULL, client_aborted INTEGER NOT NULL, prompt TEXT, answer TEXT
-      );
-      CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts, id);
-      CREATE INDEX IF NOT EXISTS requests_key ON requests (key_id, ts, id);
-      CREATE INDEX IF NOT EXISTS requests_team ON requests (team, ts, id);
-      CREATE INDEX IF NOT EXISTS requests_customer ON requests (customer, ts, id);
-      CREATE INDEX IF NOT EXISTS requests_model ON requests (model, ts, id);
-      CREATE INDEX IF NOT EXISTS requests_provider ON requests (provider, ts, id);
-      CREATE INDEX IF NOT EXISTS requests_status ON requests (status, ts, id);
-    `)
-    this.#insert = this.#db.prepare(`INSERT OR IGNORE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`)
-    this.#insertMany = this.#db.transaction((rows: LogRow[]) => {
-      for (const row of rows) this.#insert.run(row)
-    })
-  }
-
-  insert(rows: LogRow[]): void {
-    if (rows.length) this.#insertMany(rows)
-  }
-
+/** Where request records live: the embedded SQLite file, or PostgreSQL for several nodes. */
+export interface LogStore {
+  insert(rows: LogRow[]): Promise<void>
   /** Newest first; `cursor` is the (ts, id) of the last row of the previous page. */
-  query(filter: LogFilter, limit: number, cursor?: { ts: number; id: string }): LogRow[] {
-    const where: string[] = []
-    const params: Record<string, unknown> = { limit }
-    const eq = (column: string, name: keyof LogFilter) => {
-      if (filter[name] === undefined) return
-      where.push(`${column} = @${name}`)
-      params[name] = filter[name]
-    }
-    eq('key_id', 'key')
-    eq('team', 'team')
-    eq('customer', 'customer')
-    eq('model', 'model')
-    eq('provider', 'provider')
-    eq('status', 'status')
-    eq('error_type', 'errorType')
-    if (filter.from !== undefined) (where.push('ts >= @from'), (params.from = filter.from))
-    if (filter.to !== undefined) (where.push('ts < @to'), (params.to = filter.to))
-    if (cursor) {
-      where.push('(ts < @cts OR (ts = @cts AND id < @cid))')
-      params.cts = cursor.ts
-      params.cid = cursor.id
-    }
-    const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT @limit`
-    return this.#db.prepare(sql).all(params) as LogRow[]
-  }
-
+  query(filter: LogFilter, limit: number, cursor?: { ts: number; id: string }): Promise<LogRow[]>
   /** Deletes rows older than `before` (epoch ms); returns how many. */
-  deleteBefore(before: number): number {
-    return this.#db.prepare('DELETE FROM requests WHERE ts < ?').run(before).changes
-  }
-
-  count(): number {
-    return (this.#db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n
-  }
-
-  close(): void {
-    this.#db.close()
-  }
+  deleteBefore(before: number): Promise<number>
+  count(): Promise<number>
+  close(): Promise<void>
 }
+
+/** The WHERE clause of a query, shared by both backends; `param` names a placeholder. */
+export function whereOf(filter: LogFilter, cursor: { ts: number; id: string } | undefined, param: (value: unknown) => string): string {
+  const where: string[] = []
+  const eq = (column: string, value: unknown) => {
+    if (value !== undefined) where.push(`${column} = ${param(value)}`)
+  }
+  eq('key_id', filter.key)
+  eq('team', filter.team)
+  eq('customer', filter.customer)
+  eq('model', filter.model)
+  eq('provider', filter.provider)
+  eq('status', filter.status)
+  eq('error_type', filter.errorType)
+  if (filter.from !== undefined) where.push(`ts >= ${param(filter.from)}`)
+  if (filter.to !== undefined) where.push(`ts < ${param(filter.to)}`)
+  // Each use takes its own placeholder: SQLite's `?` are positional.
+  if (cursor) where.push(`(ts < ${param(cursor.ts)} OR (ts = ${param(cursor.ts)} AND id < ${param(cursor.id)}))`)
+  return where.length ? `WHERE ${where.join(' AND ')}` : ''
+}
+
+export const INDEXES = ['ts, id', 'key_id, ts, id', 'team, ts, id', 'customer, ts, id', 'model, ts, id', 'provider, ts, id', 'status, ts, id']
