@@ -9,6 +9,7 @@ let client: OpenAI
 beforeAll(async () => {
   gateway = await createGateway({
     log: { level: 'silent' },
+    prices: { 'mock-1': { input: 1, output: 2 } },
     plugins: [['@sluice/prometheus', { token: 'scrape-secret', defaultMetrics: false }], ['@sluice/mock-provider', {}]],
   })
   await gateway.listen({ port: 0, host: '127.0.0.1' })
@@ -64,6 +65,7 @@ describe('@sluice/prometheus', () => {
     expect(sum(m, 'sluice_requests_total', 'status="404"', 'error_type="caller_model_not_found"')).toBe(1)
     expect(sum(m, 'sluice_tokens_total', 'type="input"')).toBe(input)
     expect(sum(m, 'sluice_tokens_total', 'type="output"')).toBe(output)
+    expect(sum(m, 'sluice_cost_usd_total', 'model="mock-1"')).toBeCloseTo((input + 2 * output) / 1e6, 12)
     expect(sum(m, 'sluice_request_duration_seconds_count', 'stream="true"')).toBe(3)
     expect(sum(m, 'sluice_time_to_first_token_seconds_count')).toBe(3)
     expect(sum(m, 'sluice_gateway_overhead_seconds_count')).toBe(5)

@@ -17,7 +17,7 @@ let client: OpenAI
 beforeAll(async () => {
   gateway = await createGateway(
     resolveConfig(
-      { log: { level: 'silent' }, plugins: [auth, ['@sluice/request-log', { adminToken: TOKEN, bodies: true, flushIntervalMs: 50 }], ['@sluice/mock-provider', {}]] },
+      { log: { level: 'silent' }, prices: { 'mock-1': { input: 1, output: 2 } }, plugins: [auth, ['@sluice/request-log', { adminToken: TOKEN, bodies: true, flushIntervalMs: 50 }], ['@sluice/mock-provider', {}]] },
       path.join(dir, 'sluice.config.json'),
       dir,
     ),
@@ -53,6 +53,7 @@ describe('@sluice/request-log', () => {
     const [, stream, first] = byKeyA.body.data
     expect(first).toMatchObject({ provider: 'mock', model: 'mock-1', stream: false, usage: { input_tokens: plain.usage!.prompt_tokens, output_tokens: plain.usage!.completion_tokens }, team: 'red', answer: 'Echo: first question' })
     expect(first.prompt).toEqual([{ role: 'user', content: 'first question' }])
+    expect(first.cost_usd).toBeCloseTo((plain.usage!.prompt_tokens * 1 + plain.usage!.completion_tokens * 2) / 1e6, 12)
     expect(stream).toMatchObject({ stream: true, finish_reason: 'stop' })
     expect((stream.usage as { input_tokens: number; output_tokens: number }).input_tokens + (stream.usage as { output_tokens: number }).output_tokens).toBe(streamed)
     expect((await api('?status=404')).body.data.map((r) => r.error_type)).toEqual(['caller_model_not_found'])
@@ -88,7 +89,7 @@ describe('@sluice/request-log', () => {
   })
 })
 
-const row = (id: string, ts: number, key: string | null = null) => ({ id, ts, path: '/v1/chat/completions', operation: 'chat', key_id: key, team: null, customer: null, provider: 'p', model: 'm', requested_model: 'm', status: 200, error_type: null, stream: 0, finish_reason: null, input_tokens: 1, output_tokens: 1, cached_tokens: null, total_ms: 1.5, upstream_ms: 1, first_byte_ms: 1, attempts: 1, short_circuited: 0, client_aborted: 0, prompt: null, answer: null })
+const row = (id: string, ts: number, key: string | null = null) => ({ id, ts, path: '/v1/chat/completions', operation: 'chat', key_id: key, team: null, customer: null, provider: 'p', model: 'm', requested_model: 'm', status: 200, error_type: null, stream: 0, finish_reason: null, input_tokens: 1, output_tokens: 1, cached_tokens: null, cost_usd: null, total_ms: 1.5, upstream_ms: 1, first_byte_ms: 1, attempts: 1, short_circuited: 0, client_aborted: 0, prompt: null, answer: null })
 
 describe('LogStore', () => {
   it('deletes rows past retention', async () => {

@@ -13,6 +13,7 @@ import { UpstreamClient } from './upstream/client.js'
 import { Dispatcher } from './engine/dispatch.js'
 import { Inflight } from './engine/inflight.js'
 import { AuditLog } from './audit/chain.js'
+import { Pricing } from './pricing.js'
 import { frontDoors } from './front-doors/index.js'
 import type { FrontDoorDeps } from './front-doors/types.js'
 import { createListener, listen } from './server.js'
@@ -185,6 +186,7 @@ async function assemble(loaded: LoadedConfig, client: UpstreamClient, options: G
     throw new ConfigError(file, error instanceof RouteConfigError ? error.problems : [`routes: ${String(error)}`])
   }
   if (providers.length === 0) log.warn('no provider is configured: every inference request will answer 404')
+  const pricing = new Pricing(config.prices)
   const deps: FrontDoorDeps = {
     pipeline,
     router,
@@ -195,6 +197,7 @@ async function assemble(loaded: LoadedConfig, client: UpstreamClient, options: G
     inflight: new Inflight(),
     logRequests: config.log.level === 'debug',
     audit,
+    cost: (provider, model, usage) => pricing.cost(provider, router.provider(provider)?.kind ?? provider, model, usage),
   }
   return { loaded, log, pipeline, router, deps, audit }
 }

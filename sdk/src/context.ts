@@ -151,6 +151,8 @@ export interface RequestRecord {
   errorType: string | undefined
   errorMessage: string | undefined
   usage: Usage | undefined
+  /** What the answer cost in USD (price table or config `prices`); undefined when unknown. */
+  costUsd: number | undefined
   finishReason: string | undefined
   attempts: Attempt[]
   identity: Identity | undefined

@@ -22,6 +22,8 @@ export interface EngineDeps {
   logRequests: boolean
   /** Where refusals are recorded (tamper-evident), when the audit log is on. */
   audit?: AuditLog
+  /** The cost of an answer in USD, when its price is known. */
+  cost(provider: string, model: string, usage: Usage): number | undefined
 }
 
 /** An inference route of a front door: what it does, how it parses and how it speaks. */
@@ -121,6 +123,7 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
     if (outcome.upstreamStartedAt !== undefined && ctx?.request.stream) outcome.upstreamMs = performance.now() - outcome.upstreamStartedAt
     ctx ??= placeholderContext(id, route, req, controller, deps.log, startedAt)
     const rec = record(ctx, outcome, startedAt, startedWall)
+    if (rec.usage && rec.provider && rec.model) rec.costUsd = deps.cost(rec.provider, rec.model, rec.usage)
     logOutcome(deps, rec)
     auditRefusal(deps, rec)
     deps.pipeline.runPostLog(ctx, rec)
@@ -301,6 +304,7 @@ function record(ctx: RequestContext, outcome: Outcome, startedAt: number, starte
     errorType: outcome.error?.type,
     errorMessage: outcome.error?.message,
     usage: outcome.usage,
+    costUsd: undefined,
     finishReason: outcome.finishReason,
     attempts: [...ctx.attempts],
     identity: ctx.identity,

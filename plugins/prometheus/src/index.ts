@@ -90,6 +90,7 @@ function observe(m: Metrics, r: RequestRecord, model: string, provider: string):
     const reasoning = u.completion_tokens_details?.reasoning_tokens
     if (reasoning) m.tokens.inc({ provider, model, type: 'reasoning' }, reasoning)
   }
+  if (r.costUsd) m.cost.inc({ provider, model }, r.costUsd)
   if (r.attempts.length > 1) {
     m.retries.inc({ provider }, r.attempts.length - 1)
     const first = r.attempts[0].provider

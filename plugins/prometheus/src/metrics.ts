@@ -16,6 +16,7 @@ export function createMetrics(prefix: string, defaultMetrics: boolean) {
     overhead: new Histogram({ ...reg, name: `${prefix}gateway_overhead_seconds`, help: 'Time the gateway added to a non-stream request (total minus upstream)', labelNames: ['provider'], buckets: OVERHEAD_BUCKETS }),
     ttft: new Histogram({ ...reg, name: `${prefix}time_to_first_token_seconds`, help: 'Arrival to the first byte of a streamed answer', labelNames: ['provider', 'model'], buckets: LATENCY_BUCKETS }),
     tokens: new Counter({ ...reg, name: `${prefix}tokens_total`, help: 'Tokens reported by upstreams, by type (input, output, cached, reasoning)', labelNames: ['provider', 'model', 'type'] }),
+    cost: new Counter({ ...reg, name: `${prefix}cost_usd_total`, help: 'What answers cost, in USD (price table or config prices)', labelNames: ['provider', 'model'] }),
     retries: new Counter({ ...reg, name: `${prefix}retries_total`, help: 'Upstream attempts beyond the first', labelNames: ['provider'] }),
     fallbacks: new Counter({ ...reg, name: `${prefix}fallbacks_total`, help: 'Requests served (or failed) by another target than the first tried', labelNames: ['from', 'to'] }),
     inFlight: new Gauge({ ...reg, name: `${prefix}requests_in_flight`, help: 'Inference requests being served' }),

@@ -106,6 +106,7 @@ function present(row: LogRow) {
     stream: row.stream === 1,
     finish_reason: row.finish_reason,
     usage: row.input_tokens === null ? null : { input_tokens: row.input_tokens, output_tokens: row.output_tokens, cached_tokens: row.cached_tokens },
+    cost_usd: row.cost_usd,
     latency_ms: { total: row.total_ms, upstream: row.upstream_ms, first_byte: row.first_byte_ms },
     attempts: row.attempts,
     short_circuited: row.short_circuited === 1,

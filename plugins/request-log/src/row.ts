@@ -23,6 +23,7 @@ export function toRow(ctx: GatewayContext, r: RequestRecord, bodies: boolean): L
     input_tokens: r.usage?.prompt_tokens ?? null,
     output_tokens: r.usage?.completion_tokens ?? null,
     cached_tokens: r.usage?.prompt_tokens_details?.cached_tokens ?? null,
+    cost_usd: r.costUsd ?? null,
     total_ms: r.timings.totalMs,
     upstream_ms: r.timings.upstreamMs ?? null,
     first_byte_ms: r.timings.firstByteMs ?? null,

@@ -17,6 +17,7 @@ export interface LogRow {
   input_tokens: number | null
   output_tokens: number | null
   cached_tokens: number | null
+  cost_usd: number | null
   total_ms: number
   upstream_ms: number | null
   first_byte_ms: number | null
@@ -39,7 +40,7 @@ export interface LogFilter {
   errorType?: string
 }
 
-export const COLUMNS = ['id', 'ts', 'path', 'operation', 'key_id', 'team', 'customer', 'provider', 'model', 'requested_model', 'status', 'error_type', 'stream', 'finish_reason', 'input_tokens', 'output_tokens', 'cached_tokens', 'total_ms', 'upstream_ms', 'first_byte_ms', 'attempts', 'short_circuited', 'client_aborted', 'prompt', 'answer'] as const
+export const COLUMNS = ['id', 'ts', 'path', 'operation', 'key_id', 'team', 'customer', 'provider', 'model', 'requested_model', 'status', 'error_type', 'stream', 'finish_reason', 'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'total_ms', 'upstream_ms', 'first_byte_ms', 'attempts', 'short_circuited', 'client_aborted', 'prompt', 'answer'] as const
 
 /** Where request records live: the embedded SQLite file, or PostgreSQL for several nodes. */
 export interface LogStore {

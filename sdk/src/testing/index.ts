@@ -153,6 +153,7 @@ async function runRequest(pipeline: Pipeline, body: ChatRequest | EmbeddingReque
     errorType: result.error?.type,
     errorMessage: result.error?.message,
     usage: usage && 'completion_tokens' in usage ? usage : undefined,
+    costUsd: undefined,
     finishReason: undefined,
     attempts: [],
     identity: ctx.identity,
