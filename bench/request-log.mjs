@@ -23,7 +23,7 @@ let t = performance.now()
 for (let start = 0; start < rows; start += 10_000) {
   const batch = []
   for (let i = start; i < Math.min(rows, start + 10_000); i++)
-    batch.push({ id: `req-${i.toString(36).padStart(8, '0')}`, ts: now - (rows - i) * 2_000, path: '/v1/chat/completions', operation: 'chat', key_id: pick(keys, i * 7), team: pick(teams, i * 3), customer: null, provider: pick(providers, i), model: pick(models, i * 5), requested_model: 'm', status: pick(statuses, i * 11), error_type: null, stream: i % 2, finish_reason: 'stop', input_tokens: 300, output_tokens: 40, cached_tokens: null, cost_usd: 0.0001, total_ms: 800, upstream_ms: 780, first_byte_ms: 300, attempts: 1, short_circuited: 0, client_aborted: 0, prompt: null, answer: null })
+    batch.push({ id: `req-${i.toString(36).padStart(8, '0')}`, ts: now - (rows - i) * 2_000, path: '/v1/chat/completions', operation: 'chat', key_id: pick(keys, i * 7), team: pick(teams, i * 3), customer: null, provider: pick(providers, i), model: pick(models, i * 5), requested_model: 'm', status: pick(statuses, i * 11), error_type: null, stream: i % 2, finish_reason: 'stop', input_tokens: 300, output_tokens: 40, cached_tokens: null, cost_usd: 0.0001, total_ms: 800, upstream_ms: 780, first_byte_ms: 300, attempts: 1, short_circuited: 0, client_aborted: 0, prompt: null, answer: null, extra: null })
   await store.insert(batch)
 }
 const loadSeconds = (performance.now() - t) / 1000

@@ -2,6 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import OpenAI from 'openai'
 import { createGateway } from '@sluice/core'
 import type { Gateway } from '@sluice/core'
+import { definePlugin } from '@sluice/sdk'
+
+// Stands in for the cache and governance plugins: reports what they will report.
+const reporter = definePlugin({
+  name: 'test-reporter',
+  setup: () => ({
+    preRequest(ctx) {
+      ctx.meta.cache = { result: ctx.request.texts().some((t) => t.startsWith('plain')) ? 'miss' : 'hit-exact', savedUsd: 0.5 }
+      ctx.meta.budgets = [{ level: 'key', id: 'vk-1', remainingUsd: 12.5 }]
+    },
+  }),
+})
 
 let gateway: Gateway
 let client: OpenAI
@@ -10,7 +22,7 @@ beforeAll(async () => {
   gateway = await createGateway({
     log: { level: 'silent' },
     prices: { 'mock-1': { input: 1, output: 2 } },
-    plugins: [['@sluice/prometheus', { token: 'scrape-secret', defaultMetrics: false }], ['@sluice/mock-provider', {}]],
+    plugins: [['@sluice/prometheus', { token: 'scrape-secret', defaultMetrics: false }], reporter, ['@sluice/mock-provider', {}]],
   })
   await gateway.listen({ port: 0, host: '127.0.0.1' })
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0 })
@@ -70,6 +82,10 @@ describe('@sluice/prometheus', () => {
     expect(sum(m, 'sluice_time_to_first_token_seconds_count')).toBe(3)
     expect(sum(m, 'sluice_gateway_overhead_seconds_count')).toBe(5)
     expect(m.get('sluice_requests_in_flight')).toBe(0)
+    expect(sum(m, 'sluice_inter_token_seconds_count')).toBe(3)
+    expect(sum(m, 'sluice_cache_requests_total', 'result="miss"')).toBe(5)
+    expect(sum(m, 'sluice_cache_requests_total', 'result="hit-exact"')).toBe(4)
+    expect(m.get('sluice_budget_remaining_usd{level="key",id="vk-1"}')).toBe(12.5)
   })
 
   it('keeps model labels bounded: names a client invents do not grow the series forever', async () => {

@@ -10,7 +10,17 @@ import { SqliteLogStore, openLogStore } from '@sluice/request-log'
 
 const TOKEN = 'admin-token-0123456789'
 const dir = mkdtempSync(path.join(tmpdir(), 'sluice-reqlog-'))
-const auth = definePlugin({ name: 'test-auth', setup: () => ({ policy: (ctx) => void ctx.authenticate({ id: String(ctx.request.headers['x-test-key'] ?? 'vk-a'), team: 'red' }) }) })
+const auth = definePlugin({
+  name: 'test-auth',
+  setup: () => ({
+    policy: (ctx) => void ctx.authenticate({ id: String(ctx.request.headers['x-test-key'] ?? 'vk-a'), team: 'red' }),
+    // Stands in for the guardrails and cache plugins: what they report lands in the record.
+    preRequest(ctx) {
+      if (ctx.request.texts().includes('first question')) (ctx.meta as Record<string, unknown>).guardrails = { findings: [{ rule: 'email', type: 'EMAIL', action: 'flag', where: 'input', count: 1 }] }
+      ctx.meta.cache = { result: 'miss' }
+    },
+  }),
+})
 let gateway: Gateway
 let client: OpenAI
 
@@ -53,6 +63,8 @@ describe('@sluice/request-log', () => {
     const [, stream, first] = byKeyA.body.data
     expect(first).toMatchObject({ provider: 'mock', model: 'mock-1', stream: false, usage: { input_tokens: plain.usage!.prompt_tokens, output_tokens: plain.usage!.completion_tokens }, team: 'red', answer: 'Echo: first question' })
     expect(first.prompt).toEqual([{ role: 'user', content: 'first question' }])
+    expect(first.guardrails).toEqual([{ rule: 'email', type: 'EMAIL', action: 'flag', where: 'input', count: 1 }])
+    expect(first.cache).toEqual({ result: 'miss' })
     expect(first.cost_usd).toBeCloseTo((plain.usage!.prompt_tokens * 1 + plain.usage!.completion_tokens * 2) / 1e6, 12)
     expect(stream).toMatchObject({ stream: true, finish_reason: 'stop' })
     expect((stream.usage as { input_tokens: number; output_tokens: number }).input_tokens + (stream.usage as { output_tokens: number }).output_tokens).toBe(streamed)
@@ -89,7 +101,28 @@ describe('@sluice/request-log', () => {
   })
 })
 
-const row = (id: string, ts: number, key: string | null = null) => ({ id, ts, path: '/v1/chat/completions', operation: 'chat', key_id: key, team: null, customer: null, provider: 'p', model: 'm', requested_model: 'm', status: 200, error_type: null, stream: 0, finish_reason: null, input_tokens: 1, output_tokens: 1, cached_tokens: null, cost_usd: null, total_ms: 1.5, upstream_ms: 1, first_byte_ms: 1, attempts: 1, short_circuited: 0, client_aborted: 0, prompt: null, answer: null })
+const row = (id: string, ts: number, key: string | null = null) => ({ id, ts, path: '/v1/chat/completions', operation: 'chat', key_id: key, team: null, customer: null, provider: 'p', model: 'm', requested_model: 'm', status: 200, error_type: null, stream: 0, finish_reason: null, input_tokens: 1, output_tokens: 1, cached_tokens: null, cost_usd: null, total_ms: 1.5, upstream_ms: 1, first_byte_ms: 1, attempts: 1, short_circuited: 0, client_aborted: 0, prompt: null, answer: null, extra: null })
+
+describe('bodies for some keys only', () => {
+  it('stores prompt and answer for the listed keys, not for others', async () => {
+    const g = await createGateway({ log: { level: 'silent' }, audit: { enabled: false }, plugins: [auth, ['@sluice/request-log', { store: ':memory:', adminToken: TOKEN, bodiesForKeys: ['vk-b'] }], ['@sluice/mock-provider', {}]] })
+    await g.listen({ port: 0, host: '127.0.0.1' })
+    try {
+      const c = new OpenAI({ baseURL: `${g.url}/v1`, apiKey: 'x', maxRetries: 0 })
+      await c.chat.completions.create({ model: 'mock-1', messages: [{ role: 'user', content: 'keep me' }] }, { headers: { 'x-test-key': 'vk-b' } })
+      await c.chat.completions.create({ model: 'mock-1', messages: [{ role: 'user', content: 'not me' }] })
+      await new Promise((r) => setTimeout(r, 50))
+      const res = await fetch(`${g.url}/admin/v1/logs`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      const rows = ((await res.json()) as { data: Record<string, unknown>[] }).data
+      expect(rows.find((r) => r.key === 'vk-b')).toMatchObject({ prompt: [{ role: 'user', content: 'keep me' }], answer: 'Echo: keep me' })
+      const other = rows.find((r) => r.key === 'vk-a')!
+      expect(other.prompt).toBeUndefined()
+      expect(other.answer).toBeUndefined()
+    } finally {
+      await g.close()
+    }
+  })
+})
 
 describe('LogStore', () => {
   it('deletes rows past retention', async () => {

@@ -18,8 +18,12 @@ export type CanonicalResponse<O extends Operation = Operation> = O extends 'chat
  *   interface SluiceMeta { acmeProject?: string }
  * }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface SluiceMeta {}
+export interface SluiceMeta {
+  /** Set by a cache plugin: how this request was answered; read by metrics and logs. */
+  cache?: { result: 'hit-exact' | 'hit-semantic' | 'miss'; score?: number; savedUsd?: number }
+  /** Set by a governance plugin: what is left of the budgets this request was charged to. */
+  budgets?: { level: 'key' | 'team' | 'customer'; id: string; remainingUsd: number }[]
+}
 
 /** Who is calling, as established by the first `policy` hook that authenticates. */
 export interface Identity {
@@ -167,6 +171,8 @@ export interface RequestRecord {
     upstreamMs: number | undefined
     /** Arrival to the first byte of the answer, ms. */
     firstByteMs: number | undefined
+    /** Streams: the mean gap between streamed chunks (each holds one or a few tokens), ms. */
+    interChunkMs?: number
   }
   startedAt: Date
 }

@@ -41,6 +41,10 @@ interface Outcome {
   usage?: Usage
   finishReason?: string
   firstByteAt?: number
+  /** Streams: when the last chunk went out, and the gaps between chunks. */
+  lastChunkAt?: number
+  chunkGaps: number
+  chunkGapMs: number
   upstreamStartedAt?: number
   upstreamMs?: number
   shortCircuited: boolean
@@ -60,7 +64,7 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
   const id = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID()
   res.setHeader('x-request-id', id)
   const controller = new AbortController()
-  const outcome: Outcome = { status: 200, shortCircuited: false, clientAborted: false }
+  const outcome: Outcome = { status: 200, shortCircuited: false, clientAborted: false, chunkGaps: 0, chunkGapMs: 0 }
   const onClose = () => {
     if (res.writableFinished) return
     outcome.clientAborted = true
@@ -178,11 +182,20 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
     noteChunk(chunk, outcome)
     if (keep) sent.push(chunk)
   }
+  const tick = () => {
+    const now = performance.now()
+    if (outcome.lastChunkAt !== undefined) {
+      outcome.chunkGaps++
+      outcome.chunkGapMs += now - outcome.lastChunkAt
+    }
+    outcome.lastChunkAt = now
+  }
   let tailWritten = false
   for await (const { chunk, raw, facts } of source) {
     if (ctx.signal.aborted) break
     if (facts) noteFacts(facts, outcome)
     rawMode ??= !hooks && raw !== undefined
+    tick()
     if (rawMode) {
       if (chunk) note(chunk)
       if (!chunk) tailWritten = true
@@ -314,6 +327,7 @@ function record(ctx: RequestContext, outcome: Outcome, startedAt: number, starte
       totalMs: now - startedAt,
       upstreamMs: outcome.upstreamMs,
       firstByteMs: outcome.firstByteAt === undefined ? undefined : outcome.firstByteAt - startedAt,
+      ...(outcome.chunkGaps ? { interChunkMs: outcome.chunkGapMs / outcome.chunkGaps } : {}),
     },
     startedAt: startedWall,
   }

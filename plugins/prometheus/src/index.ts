@@ -18,6 +18,8 @@ export const optionsSchema = z
     defaultMetrics: z.boolean().default(true),
     /** Distinct `model` label values kept before later ones count as `other`. */
     maxModels: z.number().int().positive().default(200),
+    /** Distinct budget ids (keys, teams, customers) with a remaining-budget series. */
+    maxBudgets: z.number().int().positive().default(1000),
   })
   .strict()
 
@@ -46,6 +48,7 @@ export default definePlugin({
     const metrics = createMetrics(options.prefix, options.defaultMetrics)
     const models = new BoundedLabel(options.maxModels)
     const providers = new BoundedLabel(100)
+    const budgets = new BoundedLabel(options.maxBudgets)
     return {
       preAuth: {
         order: 'pre',
@@ -56,7 +59,18 @@ export default definePlugin({
       },
       postLog(ctx, record) {
         if (ctx.meta.prometheusInFlight) metrics.inFlight.dec()
-        observe(metrics, record, models.value(record.model ?? record.requestedModel), providers.value(record.provider))
+        const model = models.value(record.model ?? record.requestedModel)
+        observe(metrics, record, model, providers.value(record.provider))
+        const cache = ctx.meta.cache
+        if (cache) {
+          metrics.cache.inc({ result: cache.result })
+          if (cache.savedUsd) metrics.cacheSaved.inc(cache.savedUsd)
+        }
+        for (const b of ctx.meta.budgets ?? []) {
+          const id = budgets.value(`${b.level}:${b.id}`)
+          // Past the cap, later budgets are not tracked at all (one 'other' series would mislead).
+          if (id !== 'other') metrics.budget.set({ level: b.level, id: b.id }, b.remainingUsd)
+        }
       },
       routes: [
         {
@@ -81,6 +95,7 @@ function observe(m: Metrics, r: RequestRecord, model: string, provider: string):
     if (!r.stream) m.overhead.observe({ provider }, Math.max(0, r.timings.totalMs - r.timings.upstreamMs) / 1000)
   }
   if (r.stream && r.timings.firstByteMs !== undefined && r.status === 200) m.ttft.observe({ provider, model }, r.timings.firstByteMs / 1000)
+  if (r.timings.interChunkMs !== undefined) m.interChunk.observe({ provider, model }, r.timings.interChunkMs / 1000)
   const u = r.usage
   if (u) {
     m.tokens.inc({ provider, model, type: 'input' }, u.prompt_tokens ?? 0)

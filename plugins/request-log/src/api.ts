@@ -113,6 +113,7 @@ function present(row: LogRow) {
     client_aborted: row.client_aborted === 1,
     ...(row.prompt !== null ? { prompt: JSON.parse(row.prompt) as unknown } : {}),
     ...(row.answer !== null ? { answer: row.answer } : {}),
+    ...(row.extra !== null ? (JSON.parse(row.extra) as Record<string, unknown>) : {}),
   }
 }
 

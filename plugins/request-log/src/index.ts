@@ -15,6 +15,8 @@ export const optionsSchema = z
     store: z.string().min(1).default('requests.db'),
     /** Store prompts and answers too (they may hold personal data). */
     bodies: z.boolean().default(false),
+    /** Store prompts and answers for these key ids only (when `bodies` is off). */
+    bodiesForKeys: z.array(z.string().min(1)).default([]),
     /** Rows written per transaction, at most. */
     batchSize: z.number().int().positive().default(500),
     /** How often queued rows are written, ms. */
@@ -82,7 +84,7 @@ export default definePlugin({
     const retention = setInterval(retain, 3_600_000)
     retention.unref()
     return {
-      response: options.bodies
+      response: options.bodies || options.bodiesForKeys.length
         ? {
             complete(ctx, response) {
               const choice = (response as ChatResponse).choices?.[0]
@@ -96,7 +98,8 @@ export default definePlugin({
           dropped++
           return
         }
-        queue.push(toRow(ctx, record, options.bodies))
+        const bodies = options.bodies || (record.identity !== undefined && options.bodiesForKeys.includes(record.identity.id))
+        queue.push(toRow(ctx, record, bodies))
       },
       routes: options.adminToken ? logRoutes(store, options.adminToken, flush) : [],
       async close() {

@@ -32,5 +32,15 @@ export function toRow(ctx: GatewayContext, r: RequestRecord, bodies: boolean): L
     client_aborted: r.clientAborted ? 1 : 0,
     prompt: body ? JSON.stringify(body.messages ?? (body as { input?: unknown }).input ?? null) : null,
     answer: typeof answer === 'string' ? answer : null,
+    extra: extraOf(ctx),
   }
+}
+
+/** What other plugins reported about the request: guardrail findings (never the text) and the cache result. */
+function extraOf(ctx: GatewayContext): string | null {
+  const meta = ctx.meta as { guardrails?: { findings?: unknown[] }; cache?: unknown }
+  const extra: Record<string, unknown> = {}
+  if (meta.guardrails?.findings?.length) extra.guardrails = meta.guardrails.findings
+  if (meta.cache) extra.cache = meta.cache
+  return Object.keys(extra).length ? JSON.stringify(extra) : null
 }

@@ -19,9 +19,10 @@ export class PgLogStore implements LogStore {
         status INTEGER NOT NULL, error_type TEXT, stream INTEGER NOT NULL, finish_reason TEXT,
         input_tokens INTEGER, output_tokens INTEGER, cached_tokens INTEGER, cost_usd DOUBLE PRECISION,
         total_ms DOUBLE PRECISION NOT NULL, upstream_ms DOUBLE PRECISION, first_byte_ms DOUBLE PRECISION, attempts INTEGER NOT NULL,
-        short_circuited INTEGER NOT NULL, client_aborted INTEGER NOT NULL, prompt TEXT, answer TEXT
+        short_circuited INTEGER NOT NULL, client_aborted INTEGER NOT NULL, prompt TEXT, answer TEXT, extra TEXT
       );
       ALTER TABLE sluice_requests ADD COLUMN IF NOT EXISTS cost_usd DOUBLE PRECISION;
+      ALTER TABLE sluice_requests ADD COLUMN IF NOT EXISTS extra TEXT;
       ${INDEXES.map((cols, i) => `CREATE INDEX IF NOT EXISTS sluice_requests_i${i} ON sluice_requests (${cols});`).join('\n')}
     `)
   }

@@ -24,13 +24,14 @@ export class SqliteLogStore implements LogStore {
         status INTEGER NOT NULL, error_type TEXT, stream INTEGER NOT NULL, finish_reason TEXT,
         input_tokens INTEGER, output_tokens INTEGER, cached_tokens INTEGER, cost_usd REAL,
         total_ms REAL NOT NULL, upstream_ms REAL, first_byte_ms REAL, attempts INTEGER NOT NULL,
-        short_circuited INTEGER NOT NULL, client_aborted INTEGER NOT NULL, prompt TEXT, answer TEXT
+        short_circuited INTEGER NOT NULL, client_aborted INTEGER NOT NULL, prompt TEXT, answer TEXT, extra TEXT
       );
       ${INDEXES.map((cols, i) => `CREATE INDEX IF NOT EXISTS requests_i${i} ON requests (${cols});`).join('\n')}
     `)
-    // Files made before the cost column: add it.
+    // Files made before these columns: add them.
     const columns = this.#db.prepare('PRAGMA table_info(requests)').all() as { name: string }[]
     if (!columns.some((c) => c.name === 'cost_usd')) this.#db.exec('ALTER TABLE requests ADD COLUMN cost_usd REAL')
+    if (!columns.some((c) => c.name === 'extra')) this.#db.exec('ALTER TABLE requests ADD COLUMN extra TEXT')
     const insert = this.#db.prepare(`INSERT OR IGNORE INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`)
     this.#insertMany = this.#db.transaction((rows: LogRow[]) => {
       for (const row of rows) insert.run(row)

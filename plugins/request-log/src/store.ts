@@ -26,6 +26,8 @@ export interface LogRow {
   client_aborted: number
   prompt: string | null
   answer: string | null
+  /** JSON: guardrail findings and cache result, when plugins reported them. */
+  extra: string | null
 }
 
 export interface LogFilter {
@@ -40,7 +42,7 @@ export interface LogFilter {
   errorType?: string
 }
 
-export const COLUMNS = ['id', 'ts', 'path', 'operation', 'key_id', 'team', 'customer', 'provider', 'model', 'requested_model', 'status', 'error_type', 'stream', 'finish_reason', 'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'total_ms', 'upstream_ms', 'first_byte_ms', 'attempts', 'short_circuited', 'client_aborted', 'prompt', 'answer'] as const
+export const COLUMNS = ['id', 'ts', 'path', 'operation', 'key_id', 'team', 'customer', 'provider', 'model', 'requested_model', 'status', 'error_type', 'stream', 'finish_reason', 'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'total_ms', 'upstream_ms', 'first_byte_ms', 'attempts', 'short_circuited', 'client_aborted', 'prompt', 'answer', 'extra'] as const
 
 /** Where request records live: the embedded SQLite file, or PostgreSQL for several nodes. */
 export interface LogStore {
