@@ -124,6 +124,22 @@ describe('bodies for some keys only', () => {
   })
 })
 
+describe('under overload', () => {
+  it('sheds rows past maxQueue with a counter instead of blocking requests', async () => {
+    const lines: string[] = []
+    const g = await createGateway(
+      { log: { level: 'warn' }, audit: { enabled: false }, plugins: [['@sluice/request-log', { store: ':memory:', maxQueue: 2, flushIntervalMs: 60_000 }], ['@sluice/mock-provider', {}]] },
+      { logWrite: (l) => void lines.push(l) },
+    )
+    await g.listen({ port: 0, host: '127.0.0.1' })
+    const c = new OpenAI({ baseURL: `${g.url}/v1`, apiKey: 'x', maxRetries: 0 })
+    for (let i = 0; i < 5; i++) await c.chat.completions.create({ model: 'mock-1', messages: [{ role: 'user', content: `r${i}` }] })
+    await g.close()
+    const warning = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request log dropped rows under load')
+    expect(warning?.dropped).toBe(3)
+  })
+})
+
 describe('LogStore', () => {
   it('deletes rows past retention', async () => {
     const store = new SqliteLogStore(':memory:')
