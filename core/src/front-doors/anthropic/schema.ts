@@ -24,7 +24,7 @@ const unit = (what: string) => z.number(says(what)).min(0, `Input should be ${wh
 
 const countSchema = z.looseObject({
   model: z.string(says('a valid string')).min(1, 'String should have at least 1 character'),
-  messages: z.array(message, says('a valid list')),
+  messages: z.array(message, says('a valid list')).min(1, 'List should have at least 1 item'),
   system: system.optional(),
   tools: z.array(tool, says('a valid list')).optional(),
   tool_choice: toolChoice.optional(),
