@@ -51,6 +51,11 @@ export interface CallInfo {
   stream: boolean
   /** The answer must report token usage, a stream's too (ask the upstream for it if needed). */
   usage: boolean
+  /**
+   * The wire format the client spoke. When it is not the upstream's, the canonical request may
+   * carry other vendors' extensions (`anthropic`, `gemini`, `cache_control` …) to leave out.
+   */
+  format?: string
 }
 
 export interface UpstreamErrorInfo {

@@ -202,7 +202,7 @@ export class Dispatcher {
     { bodyChanged, signal, chunksNeeded }: { bodyChanged: boolean; signal: AbortSignal; chunksNeeded: boolean },
     release: () => void,
   ): Promise<{ ok: true; answer: Answer } | { ok: false; failure: AttemptFailure }> {
-    const call: CallInfo = { model: target.model, key: key.value, stream: ctx.request.stream, usage: ctx.request.usageRequired }
+    const call: CallInfo = { model: target.model, key: key.value, stream: ctx.request.stream, usage: ctx.request.usageRequired, format: ctx.request.format }
     let answer: Answer
     try {
       answer = await callUpstream(this.#client, ctx, target.provider, body, call, {

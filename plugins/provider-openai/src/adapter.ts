@@ -2,6 +2,7 @@ import { GatewayError } from '@sluice/sdk'
 import type { ChatResponse, EmbeddingResponse, ProviderAdapter } from '@sluice/sdk'
 import { mapOpenAIError } from './errors.js'
 import { openAIChunks, openAIFacts } from './stream.js'
+import { forOpenAI } from './wire.js'
 
 export interface OpenAICompatibleOptions extends Pick<ProviderAdapter, 'id' | 'baseURL' | 'keys' | 'models' | 'headers' | 'timeoutMs' | 'maxConcurrent'> {
   kind?: string
@@ -33,7 +34,8 @@ export function openAICompatible(options: OpenAICompatibleOptions): ProviderAdap
     maxConcurrent: options.maxConcurrent,
     auth: options.auth ?? ((key: string): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {})),
     chat: {
-      request: (req, call) => {
+      request: (original, call) => {
+        const req = call.format && call.format !== 'openai' ? forOpenAI({ ...original, model: call.model }) : original
         // Usage on a stream only comes when asked for: ask when the gateway needs it.
         if (call.stream && call.usage && !req.stream_options?.include_usage)
           return { path: paths.chat(call.model), body: { ...req, model: call.model, stream_options: { ...req.stream_options, include_usage: true } }, bodyChanged: true }

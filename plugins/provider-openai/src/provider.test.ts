@@ -53,6 +53,28 @@ describe('@sluice/provider-openai', () => {
     expect((await a.chat!.request(req, call)).body).toEqual({ ...req, model: 'gpt-4o-mini' })
   })
 
+  it('leaves other vendors\' extensions out when the client spoke another format', async () => {
+    const a = await adapter({ keys: [{ value: 'k' }] })
+    const req = {
+      model: 'o3',
+      max_tokens: 100,
+      anthropic: { top_k: 5 },
+      tools: [{ type: 'function' as const, function: { name: 'f' }, cache_control: { type: 'ephemeral' } }],
+      messages: [
+        { role: 'user' as const, content: [{ type: 'text' as const, text: 'hi', cache_control: { type: 'ephemeral' } }] },
+        { role: 'assistant' as const, content: 'x', thinking_blocks: [{ type: 'thinking', thinking: '…', signature: 's' }] },
+        { role: 'tool' as const, tool_call_id: 't', content: 'r', is_error: true },
+      ],
+    }
+    const sent = (await a.chat!.request(req as never, { ...call, model: 'o3', format: 'anthropic' })).body as Record<string, unknown>
+    expect(JSON.stringify(sent)).not.toMatch(/cache_control|thinking_blocks|is_error|anthropic/)
+    expect(sent).toMatchObject({ model: 'o3', max_completion_tokens: 100 })
+    expect(sent.max_tokens).toBeUndefined()
+    // An OpenAI client's fields are its own business: passed as they are.
+    const own = (await a.chat!.request({ model: 'gpt-4o', messages: [], custom_field: 1 } as never, { ...call, model: 'gpt-4o', format: 'openai' })).body
+    expect(own).toMatchObject({ custom_field: 1 })
+  })
+
   it('maps stream events to chunks, stops at [DONE], and raises errors inside the stream', async () => {
     const a = await adapter({ keys: [{ value: 'k' }] })
     const chunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: null }] }
