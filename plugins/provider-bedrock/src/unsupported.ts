@@ -1,0 +1,14 @@
+import { GatewayError } from '@sluice/sdk'
+
+/**
+ * A request feature Bedrock's Converse API cannot honour: refused with a 400 naming the field,
+ * never dropped (a silently ignored `n: 3` or `response_format` changes what the caller gets).
+ */
+export function unsupported(provider: string, param: string, why: string): GatewayError {
+  return new GatewayError(400, 'provider_unsupported', `Provider "${provider}" (Bedrock) does not support \`${param}\`: ${why}`, { param })
+}
+
+/** The caller's request contradicts itself (e.g. tool-call arguments that are not JSON). */
+export function invalid(param: string, message: string): GatewayError {
+  return new GatewayError(400, 'caller_invalid_request', message, { param })
+}
