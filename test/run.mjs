@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The test command: brings up what the suite needs (PostgreSQL today), runs vitest, stops it all.
+// The test command: brings up what the suite needs (PostgreSQL, Redis), runs vitest, stops it all.
 import { spawn } from 'node:child_process'
-import { startPostgres } from './services.mjs'
+import { startPostgres, startRedis } from './services.mjs'
 
 const stops = []
 const env = { ...process.env }
@@ -13,6 +13,15 @@ try {
   } else process.stderr.write('[services] PostgreSQL is not available (not root, not installed): its tests are skipped\n')
 } catch (error) {
   process.stderr.write(`[services] PostgreSQL could not start: ${error.message}\n`)
+}
+try {
+  const redis = await startRedis()
+  if (redis) {
+    env.SLUICE_TEST_REDIS_URL = redis.url
+    stops.push(redis.stop)
+  } else process.stderr.write('[services] Redis is not available (not root, not installed): its tests are skipped\n')
+} catch (error) {
+  process.stderr.write(`[services] Redis could not start: ${error.message}\n`)
 }
 
 const stopAll = () => {

@@ -1,9 +1,9 @@
 // Services the test suite needs, from Debian's packages, each on a free loopback port, stopped
 // afterwards. Installs a missing package when running as root (CI); otherwise the tests that need
 // the service are skipped, and say so.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -64,5 +64,47 @@ export async function startPostgres() {
         rmSync(dir, { recursive: true, force: true })
       }
     },
+  }
+}
+
+/** Starts a throwaway redis-server (no persistence); returns its URL and a stop function, or undefined. */
+export async function startRedis() {
+  let bin = findOnPath('redis-server')
+  if (!bin && aptInstall('redis-server')) bin = findOnPath('redis-server')
+  if (!bin) return undefined
+  const port = await freePort()
+  const dir = mkdtempSync(path.join(tmpdir(), 'sluice-redis-'))
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  await waitForPort(port, 10_000)
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop() {
+      child.kill('SIGTERM')
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+function findOnPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/sbin'])) {
+    const candidate = path.join(dir, name)
+    if (dir && existsSync(candidate)) return candidate
+  }
+  return undefined
+}
+
+async function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const ok = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.once('connect', () => (socket.destroy(), resolve(true)))
+      socket.once('error', () => resolve(false))
+    })
+    if (ok) return
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 50))
   }
 }
