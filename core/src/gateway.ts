@@ -169,7 +169,11 @@ async function assemble(loaded: LoadedConfig, client: UpstreamClient, options: G
   const dataDir = path.resolve(configDir, config.dataDir)
   audit ??= config.audit.enabled ? new AuditLog(path.resolve(dataDir, config.audit.file)) : undefined
   const recordAudit: SetupContext['audit'] = (event) => void audit?.append(event)
-  const plugins = await loadPlugins(config.plugins, { configFile: file, configDir, dataDir, log, audit: recordAudit })
+  // Plugins may price usage from their hooks; the router that knows provider kinds comes after them.
+  const pricing = new Pricing(config.prices)
+  let kindOf: (provider: string) => string = (provider) => provider
+  const cost: SetupContext['cost'] = (provider, model, usage) => pricing.cost(provider, kindOf(provider), model, usage)
+  const plugins = await loadPlugins(config.plugins, { configFile: file, configDir, dataDir, log, audit: recordAudit, cost })
   const providers: ProviderAdapter[] = plugins.flatMap((p) => p.instance.providers ?? [])
   let router: Router
   let planner: Planner
@@ -186,7 +190,7 @@ async function assemble(loaded: LoadedConfig, client: UpstreamClient, options: G
     throw new ConfigError(file, error instanceof RouteConfigError ? error.problems : [`routes: ${String(error)}`])
   }
   if (providers.length === 0) log.warn('no provider is configured: every inference request will answer 404')
-  const pricing = new Pricing(config.prices)
+  kindOf = (provider) => router.provider(provider)?.kind ?? provider
   const deps: FrontDoorDeps = {
     pipeline,
     router,
@@ -197,7 +201,7 @@ async function assemble(loaded: LoadedConfig, client: UpstreamClient, options: G
     inflight: new Inflight(),
     logRequests: config.log.level === 'debug',
     audit,
-    cost: (provider, model, usage) => pricing.cost(provider, router.provider(provider)?.kind ?? provider, model, usage),
+    cost,
   }
   return { loaded, log, pipeline, router, deps, audit }
 }

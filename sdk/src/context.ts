@@ -58,6 +58,8 @@ export interface GatewayRequest<O extends Operation = Operation> {
   readonly model: string
   /** True when the client asked for a stream. */
   readonly stream: boolean
+  /** The cap on answer tokens the client set (`max_completion_tokens` or `max_tokens`), if any. */
+  readonly maxTokens: number | undefined
   /** Every text that will go up: message contents, tool results and tool-call arguments. */
   texts(): string[]
   /**
@@ -92,6 +94,21 @@ export interface Target {
   provider: string
   /** The model name sent upstream. */
   model: string
+}
+
+/**
+ * Narrows where a request may go (see `GatewayContext.restrict`). Several rules all apply.
+ *
+ * @example
+ * ctx.restrict({ allow: (t) => t.provider === 'openai', reason: 'This key may only use OpenAI' })
+ */
+export interface TargetRule {
+  /** Keep a target only when this returns true. */
+  allow?(target: Target): boolean
+  /** Use only these provider keys (by key `id`); a target whose provider has none of them is skipped. */
+  keys?: readonly string[]
+  /** The 403 message when no target is left. */
+  reason?: string
 }
 
 export interface Logger {
@@ -132,6 +149,18 @@ export interface GatewayContext<O extends Operation = Operation> {
    * headers and auth win over it.
    */
   setUpstreamHeader(name: string, value: string): void
+  /**
+   * Narrow where this request may go: the router skips targets a rule refuses and uses only the
+   * provider keys a rule names. When nothing is left, the request is refused (403
+   * `policy_model_not_allowed`, with the rule's `reason`).
+   */
+  restrict(rule: TargetRule): void
+  /**
+   * Where this request may go, in the order the router would try: a route's targets and
+   * fallbacks, or the one provider serving the model, after `restrict` rules. Empty when the
+   * model is unknown. For policy decisions (allowlists, worst-case cost) before routing.
+   */
+  candidates(): Target[]
   /** Where the router sent the request (set before the first upstream call). */
   readonly target: Target | undefined
   /** Upstream calls made so far. */
@@ -155,6 +184,11 @@ export interface RequestRecord {
   errorType: string | undefined
   errorMessage: string | undefined
   usage: Usage | undefined
+  /**
+   * True when the upstream reported no usage (a stream cut short, an upstream that never says)
+   * and `usage` was counted by the gateway: prompt with a tokenizer, answer from what was sent.
+   */
+  usageEstimated?: boolean
   /** What the answer cost in USD (price table or config `prices`); undefined when unknown. */
   costUsd: number | undefined
   finishReason: string | undefined

@@ -51,6 +51,7 @@ export type {
   RequestRecord,
   SluiceMeta,
   Target,
+  TargetRule,
   WireFormat,
 } from './context.js'
 export { chatTexts, embeddingTexts, maskSecret } from './text.js'

@@ -101,6 +101,12 @@ export interface SetupContext {
    * Never put a secret in it.
    */
   audit(event: { type: string; actor?: string; target?: string; details?: Record<string, unknown> }): void
+  /**
+   * What `usage` costs in USD at a provider instance (by id) for a model: the price table
+   * (@pydantic/genai-prices) or the config's `prices`. Undefined when the price is unknown.
+   * Usable once the gateway is assembled (in hooks, not during setup).
+   */
+  cost(provider: string, model: string, usage: import('./types/openai.js').Usage): number | undefined
 }
 
 export interface PluginDefinition<S extends z.ZodType = z.ZodType> {

@@ -17,6 +17,8 @@ export interface SourcedChunk {
   raw?: string | Uint8Array
   /** Accounting read from the raw bytes (fast path: no chunk is built). */
   facts?: StreamFacts[]
+  /** Fast path: how many events completed in `raw` (for a usage estimate when none is reported). */
+  events?: number
 }
 
 /** Why an attempt failed, with what the retry logic needs to decide. */
@@ -213,7 +215,10 @@ async function* rawStream(body: AsyncIterable<Uint8Array>, inspect: (event: SseE
     }
     return facts
   }
-  for await (const bytes of body) yield { raw: bytes, facts: factsOf(parser.push(bytes)) }
+  for await (const bytes of body) {
+    const events = parser.push(bytes)
+    yield { raw: bytes, facts: factsOf(events), events: events.length }
+  }
   const trailing = factsOf(parser.end())
   if (trailing) yield { raw: '', facts: trailing }
 }

@@ -10,6 +10,8 @@ import type {
   Logger,
   ProviderAdapter,
   RoutingConfig,
+  Target,
+  TargetRule,
 } from '@sluice/sdk'
 import type { RequestContext } from '@sluice/sdk/runtime'
 import type { UpstreamClient } from '../upstream/client.js'
@@ -20,6 +22,7 @@ import { HealthBook } from '../routing/health.js'
 import { ConcurrencyLimiter } from '../routing/limiter.js'
 import { backoffDelay } from '../routing/backoff.js'
 import type { Plan, PlannedTarget, Planner } from '../routing/plan.js'
+import { planTargets, restrictPlan } from '../routing/restrict.js'
 import { callUpstream } from './attempt.js'
 import type { AttemptFailure, SourcedChunk } from './attempt.js'
 
@@ -55,6 +58,15 @@ export class Dispatcher {
     for (const provider of providers) this.#keys.set(provider.id, new KeyPool(provider.keys))
   }
 
+  /** Where a request may go (for `ctx.candidates()`): empty when its model or fallbacks are invalid. */
+  candidates(body: { model?: unknown; fallbacks?: unknown }, rules: readonly TargetRule[]): Target[] {
+    try {
+      return planTargets(restrictPlan(this.#planner.plan(String(body.model ?? ''), body.fallbacks), rules))
+    } catch {
+      return []
+    }
+  }
+
   keyStates(providerId: string): ReturnType<KeyPool['describe']> {
     return this.#keys.get(providerId)?.describe() ?? []
   }
@@ -62,7 +74,7 @@ export class Dispatcher {
   /** `chunksNeeded`: a plugin will read the stream's chunks (no byte-only fast path then). */
   async dispatch(ctx: RequestContext, { chunksNeeded }: { chunksNeeded: boolean } = { chunksNeeded: true }): Promise<Answer> {
     const body = ctx.request.peekBody() as (ChatRequest | EmbeddingRequest) & { fallbacks?: unknown }
-    const plan = this.#planner.plan(body.model, body.fallbacks)
+    const plan = restrictPlan(this.#planner.plan(body.model, body.fallbacks), ctx.rules)
     let sent = body
     if (body.fallbacks !== undefined) {
       // A gateway field: it never goes upstream.

@@ -10,6 +10,8 @@ import type { FrontDoorCodec } from '../front-doors/codec.js'
 import type { Answer, Dispatcher, SourcedChunk } from './dispatch.js'
 import { isEmbeddingResponse, responseAsChunks, write } from './respond.js'
 import type { Inflight } from './inflight.js'
+import { estimateUsage } from './estimate-usage.js'
+import type { OutputSeen } from './estimate-usage.js'
 import type { AuditLog } from '../audit/chain.js'
 
 export interface EngineDeps {
@@ -49,6 +51,8 @@ interface Outcome {
   upstreamMs?: number
   shortCircuited: boolean
   clientAborted: boolean
+  /** What went out, for a usage estimate when the upstream reports none. */
+  output: OutputSeen
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/
@@ -64,7 +68,7 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
   const id = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID()
   res.setHeader('x-request-id', id)
   const controller = new AbortController()
-  const outcome: Outcome = { status: 200, shortCircuited: false, clientAborted: false, chunkGaps: 0, chunkGapMs: 0 }
+  const outcome: Outcome = { status: 200, shortCircuited: false, clientAborted: false, chunkGaps: 0, chunkGapMs: 0, output: { parts: [], rawEvents: 0 } }
   const onClose = () => {
     if (res.writableFinished) return
     outcome.clientAborted = true
@@ -88,6 +92,7 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
       raw,
       log: deps.log,
       startedAt,
+      candidates: (rules) => deps.dispatcher.candidates(ctx!.request.peekBody(), rules),
     })
     const pass = deps.pipeline.newPass()
     await deps.pipeline.runPre(ctx, pass)
@@ -127,6 +132,10 @@ export async function handleInference(deps: EngineDeps, route: InferenceRoute, r
     if (outcome.upstreamStartedAt !== undefined && ctx?.request.stream) outcome.upstreamMs = performance.now() - outcome.upstreamStartedAt
     ctx ??= placeholderContext(id, route, req, controller, deps.log, startedAt)
     const rec = record(ctx, outcome, startedAt, startedWall)
+    if (!rec.usage && needsEstimate(ctx, outcome)) {
+      rec.usage = estimateUsage(ctx.request.texts(), outcome.output)
+      rec.usageEstimated = true
+    }
     if (rec.usage && rec.provider && rec.model) rec.costUsd = deps.cost(rec.provider, rec.model, rec.usage)
     logOutcome(deps, rec)
     auditRefusal(deps, rec)
@@ -191,9 +200,10 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
     outcome.lastChunkAt = now
   }
   let tailWritten = false
-  for await (const { chunk, raw, facts } of source) {
+  for await (const { chunk, raw, facts, events } of source) {
     if (ctx.signal.aborted) break
     if (facts) noteFacts(facts, outcome)
+    if (events) outcome.output.rawEvents += events
     rawMode ??= !hooks && raw !== undefined
     tick()
     if (rawMode) {
@@ -278,7 +288,23 @@ async function* wrap(chunks: AsyncIterable<ChatChunk>): AsyncGenerator<SourcedCh
 
 function noteChunk(chunk: ChatChunk, outcome: Outcome): void {
   if (chunk.usage) outcome.usage = chunk.usage
-  for (const choice of chunk.choices ?? []) if (choice.finish_reason) outcome.finishReason = choice.finish_reason
+  for (const choice of chunk.choices ?? []) {
+    if (choice.finish_reason) outcome.finishReason = choice.finish_reason
+    const delta = choice.delta
+    if (!outcome.usage && delta) {
+      if (typeof delta.content === 'string' && delta.content) outcome.output.parts.push(delta.content)
+      for (const call of delta.tool_calls ?? []) if (call.function?.arguments) outcome.output.parts.push(call.function.arguments)
+    }
+  }
+}
+
+/**
+ * An upstream answered (wholly or in part) without reporting usage: count it rather than charge
+ * nothing. Not for refusals before any upstream call, nor failures that produced nothing.
+ */
+function needsEstimate(ctx: RequestContext, outcome: Outcome): boolean {
+  if (ctx.request.operation !== 'chat' || outcome.shortCircuited || outcome.upstreamStartedAt === undefined) return false
+  return outcome.status < 400 || outcome.output.parts.length > 0 || outcome.output.rawEvents > 0
 }
 
 function noteFacts(facts: StreamFacts[], outcome: Outcome): void {
@@ -293,7 +319,13 @@ function noteFacts(facts: StreamFacts[], outcome: Outcome): void {
 function noteUsage(response: ChatResponse | EmbeddingResponse, outcome: Outcome): void {
   const usage = response.usage as Partial<Usage> | undefined
   if (usage) outcome.usage = { completion_tokens: 0, ...usage } as Usage
-  if (!isEmbeddingResponse(response)) outcome.finishReason = response.choices?.[0]?.finish_reason ?? undefined
+  if (isEmbeddingResponse(response)) return
+  outcome.finishReason = response.choices?.[0]?.finish_reason ?? undefined
+  if (!usage)
+    for (const choice of response.choices ?? []) {
+      if (typeof choice.message?.content === 'string') outcome.output.parts.push(choice.message.content)
+      for (const call of choice.message?.tool_calls ?? []) if (call.type === 'function' && call.function?.arguments) outcome.output.parts.push(call.function.arguments)
+    }
 }
 
 /** Anything else is our fault: logged with its stack, shown without it. */

@@ -13,6 +13,7 @@ export interface LoadPluginsOptions {
   dataDir: string
   log: Logger
   audit: SetupContext['audit']
+  cost: SetupContext['cost']
 }
 
 const PATH_LIKE = /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])|\.(c|m)?(t|j)s$/
@@ -56,6 +57,7 @@ export async function loadPlugins(entries: readonly PluginEntry[], opts: LoadPlu
         dataDir: opts.dataDir,
         log: opts.log,
         audit: opts.audit,
+        cost: opts.cost,
       })
       validatePluginInstance(plugin.name, instance)
       loaded.push({ name: plugin.name, failOpen: plugin.failOpen ?? false, instance })

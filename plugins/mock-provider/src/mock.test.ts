@@ -4,7 +4,7 @@ import type { ChatChunk, ChatRequest, ChatResponse, ProviderAdapter } from '@slu
 import plugin, { optionsSchema } from './index.js'
 
 async function mock(options: unknown = {}): Promise<ProviderAdapter> {
-  return (await plugin.setup(optionsSchema.parse(options), { configDir: '.', dataDir: '.', log: console, audit: () => {} })).providers![0]
+  return (await plugin.setup(optionsSchema.parse(options), { configDir: '.', dataDir: '.', log: console, audit: () => {}, cost: () => undefined })).providers![0]
 }
 const call = { model: 'mock-1', key: '', stream: false, usage: false }
 const signal = new AbortController().signal

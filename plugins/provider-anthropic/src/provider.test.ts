@@ -3,7 +3,7 @@ import type { ProviderAdapter } from '@sluice/sdk'
 import plugin, { ANTHROPIC_BASE_URL, optionsSchema } from './index.js'
 
 async function adapter(options: unknown): Promise<ProviderAdapter> {
-  const instance = await plugin.setup(optionsSchema.parse(options), { configDir: '.', dataDir: '.', log: console, audit: () => {} })
+  const instance = await plugin.setup(optionsSchema.parse(options), { configDir: '.', dataDir: '.', log: console, audit: () => {}, cost: () => undefined })
   return instance.providers![0]
 }
 

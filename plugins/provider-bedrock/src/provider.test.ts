@@ -19,7 +19,7 @@ describe('options', () => {
   })
 
   it('defaults the id and the regional endpoint', async () => {
-    const instance = await plugin.setup(optionsSchema.parse({ region: 'ap-southeast-2', keys: [{ value: KEY }] }), { configDir: '.', dataDir: '.', log: console, audit: () => {} })
+    const instance = await plugin.setup(optionsSchema.parse({ region: 'ap-southeast-2', keys: [{ value: KEY }] }), { configDir: '.', dataDir: '.', log: console, audit: () => {}, cost: () => undefined })
     const provider = instance.providers![0]
     expect(provider).toMatchObject({ id: 'bedrock', kind: 'bedrock', wireFormat: 'bedrock', baseURL: 'https://bedrock-runtime.ap-southeast-2.amazonaws.com' })
     expect(await provider.auth(KEY)).toEqual({})

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import plugin, { optionsSchema } from './index.js'
 
-const setup = (options: unknown) => plugin.setup(optionsSchema.parse(options), { configDir: '.', dataDir: '.', log: console, audit: () => {} })
+const setup = (options: unknown) => plugin.setup(optionsSchema.parse(options), { configDir: '.', dataDir: '.', log: console, audit: () => {}, cost: () => undefined })
 
 describe('options', () => {
   it('needs a key (unless a baseURL points elsewhere) and knows the input types', () => {

@@ -83,7 +83,7 @@ const offline = {
 const vertex = (extra: Partial<VertexOptions> = {}): VertexOptions => ({ project: 'acme-ai', location: 'europe-west4', apiVersion: 'v1', credentials: serviceAccount, ...extra })
 
 async function adapter(options: unknown): Promise<ProviderAdapter> {
-  const instance = await plugin.setup(optionsSchema.parse(options), { configDir: '.', dataDir: '.', log: console, audit: () => {} })
+  const instance = await plugin.setup(optionsSchema.parse(options), { configDir: '.', dataDir: '.', log: console, audit: () => {}, cost: () => undefined })
   return instance.providers![0]
 }
 

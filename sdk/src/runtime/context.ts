@@ -9,6 +9,7 @@ import type {
   Operation,
   SluiceMeta,
   Target,
+  TargetRule,
   WireFormat,
 } from '../context.js'
 import type { ChatChunk, ChatRequest, EmbeddingRequest } from '../types/openai.js'
@@ -28,6 +29,8 @@ export interface ContextInit<O extends Operation = Operation> {
   controller?: AbortController
   log?: Logger
   startedAt?: number
+  /** Where the request may go, `restrict` rules applied (core: from the routing plan); none when unset. */
+  candidates?: (rules: readonly TargetRule[]) => Target[]
 }
 
 export type ShortCircuit<O extends Operation = Operation> = CanonicalResponse<O> | AsyncIterable<ChatChunk>
@@ -65,6 +68,7 @@ class Request<O extends Operation> implements GatewayRequest<O> {
   readonly ip: string | undefined
   readonly model: string
   readonly stream: boolean
+  readonly maxTokens: number | undefined
   readonly raw: Uint8Array | undefined
   readonly query: string
   #body: CanonicalBody<O>
@@ -85,6 +89,8 @@ class Request<O extends Operation> implements GatewayRequest<O> {
     this.raw = init.raw
     this.model = String((init.body as { model?: unknown }).model ?? '')
     this.stream = init.operation === 'chat' && (init.body as ChatRequest).stream === true
+    const cap = init.operation === 'chat' ? ((init.body as ChatRequest).max_completion_tokens ?? (init.body as ChatRequest).max_tokens) : undefined
+    this.maxTokens = typeof cap === 'number' && cap > 0 ? cap : undefined
   }
 
   get body(): CanonicalBody<O> {
@@ -142,8 +148,11 @@ export class RequestContext<O extends Operation = Operation> implements GatewayC
   readonly upstreamHeaders: Record<string, string> = {}
   target: Target | undefined
   shortCircuit: ShortCircuit<O> | undefined
+  /** Rules from `restrict`; the router applies them all. */
+  readonly rules: TargetRule[] = []
   #identity: Identity | undefined
   readonly #controller: AbortController
+  readonly #candidates: ((rules: readonly TargetRule[]) => Target[]) | undefined
 
   constructor(init: ContextInit<O>) {
     this.id = init.id
@@ -152,6 +161,16 @@ export class RequestContext<O extends Operation = Operation> implements GatewayC
     this.#controller = init.controller ?? new AbortController()
     this.signal = this.#controller.signal
     this.log = init.log ?? silentLogger
+    this.#candidates = init.candidates
+  }
+
+  restrict(rule: TargetRule): void {
+    if (!rule || typeof rule !== 'object') throw new TypeError('restrict: expected a rule object')
+    this.rules.push(rule)
+  }
+
+  candidates(): Target[] {
+    return this.#candidates?.(this.rules) ?? []
   }
 
   /** Core only: end the request's upstream work with `reason` (one controller per request). */

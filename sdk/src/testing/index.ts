@@ -87,7 +87,7 @@ export async function testPlugin(plugin: SluicePlugin, options?: unknown, others
   for (const item of [{ plugin, options }, ...others]) {
     if (!isPlugin(item.plugin)) throw new TypeError('testPlugin: expected a plugin made with definePlugin')
     const parsed = item.plugin.options ? item.plugin.options.parse(item.options ?? {}) : item.options
-    const instance = await item.plugin.setup(parsed, { configDir: process.cwd(), dataDir: process.cwd(), log: quietLog, audit: () => {} })
+    const instance = await item.plugin.setup(parsed, { configDir: process.cwd(), dataDir: process.cwd(), log: quietLog, audit: () => {}, cost: () => undefined })
     loaded.push({ name: item.plugin.name, failOpen: item.plugin.failOpen ?? false, instance })
   }
   const pipeline = new Pipeline(loaded)
@@ -110,6 +110,8 @@ async function runRequest(pipeline: Pipeline, body: ChatRequest | EmbeddingReque
     headers: Object.fromEntries(Object.entries(opts.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     ip: opts.ip ?? '127.0.0.1',
     body: structuredClone(body) as never,
+    // The fake upstream stands for one provider, `test`, serving every model.
+    candidates: (rules) => [{ provider: 'test', model: body.model }].filter((t) => rules.every((r) => !r.allow || r.allow(t))),
   })
   opts.signal?.addEventListener('abort', () => ctx.abort(opts.signal!.reason), { once: true })
   const pass = pipeline.newPass()

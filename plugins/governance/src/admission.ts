@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto'
+import type { GatewayContext, SetupContext, Target } from '@sluice/sdk'
+import type { Ledger } from './ledger.js'
+import { toNano, toUsd } from './ledger.js'
+import { checkOf, hasLimits, ownersOf } from './limits.js'
+import type { Owner } from './limits.js'
+import { hashSecret, patternMatcher } from './model.js'
+import type { VirtualKey } from './model.js'
+import type { GovernanceOptions } from './options.js'
+import type { Registry } from './registry.js'
+import { budgetExhausted, duration, expiredKey, inactiveKey, invalidKey, missingKey, notAllowed, rateLimited } from './refusals.js'
+
+/** What admission leaves on the request for settlement. */
+export interface Admitted {
+  owners: Owner[]
+  reservationId: string
+  amountNano: number
+}
+
+declare module '@sluice/sdk' {
+  interface SluiceMeta {
+    /** Set by @sluice/governance: the owners this request is charged to and what it reserved. */
+    governance?: Admitted
+  }
+}
+
+export interface AdmissionDeps {
+  registry: Registry
+  ledger: Ledger
+  options: GovernanceOptions
+  cost: SetupContext['cost']
+  clock: () => number
+}
+
+// A cheap upper bound on prompt tokens (a tokenizer costs ~130 µs per 2 KB): BPE tokens of
+// English, code and CJK text run 3+ UTF-8 bytes each; settlement charges the real count.
+const BYTES_PER_TOKEN = 3
+const PER_TEXT_OVERHEAD = 4
+
+/**
+ * The policy hook: who is calling (virtual key), may they use this model, and do the request,
+ * token and budget limits of the key, its team and its customer all allow one more request?
+ * Admission reserves the request's worst-case cost on every level (one Redis round trip, or
+ * none on the embedded store); settlement replaces it with the real cost.
+ */
+export function createAdmission(deps: AdmissionDeps): (ctx: GatewayContext) => void | Promise<void> {
+  const { registry, options, clock } = deps
+  const matchers = new WeakMap<VirtualKey, { models?: (v: string) => boolean; providers?: (v: string) => boolean }>()
+  const prices = new Map<string, { input: number; output: number }>()
+
+  const priceOf = (t: Target) => {
+    const id = `${t.provider}\u0000${t.model}`
+    let price = prices.get(id)
+    if (!price) {
+      const input = deps.cost(t.provider, t.model, { prompt_tokens: 1e6, completion_tokens: 0, total_tokens: 1e6 })
+      const output = deps.cost(t.provider, t.model, { prompt_tokens: 0, completion_tokens: 1e6, total_tokens: 1e6 })
+      price = input === undefined && output === undefined ? options.fallbackPrice : { input: input ?? 0, output: output ?? 0 }
+      if (prices.size > 10_000) prices.clear()
+      prices.set(id, price)
+    }
+    return price
+  }
+
+  const restrictions = (key: VirtualKey) => {
+    let m = matchers.get(key)
+    if (!m) {
+      m = { models: patternMatcher(key.models), providers: patternMatcher(key.providers) }
+      matchers.set(key, m)
+    }
+    return m
+  }
+
+  const admitKey = async (ctx: GatewayContext, key: VirtualKey): Promise<void> => {
+    const now = clock()
+    if (!key.active) throw inactiveKey(key.name)
+    if (key.expiresAt && Date.parse(key.expiresAt) <= now) throw expiredKey(key.name, key.expiresAt)
+    const owners = ownersOf(registry, key)
+    ctx.authenticate({ id: key.id, name: key.name, team: key.team, customer: owners.find((o) => o.kind === 'customer')?.entity.id, by: '@sluice/governance' })
+
+    const { models, providers } = restrictions(key)
+    const requested = ctx.request.model
+    if (models || providers || key.providerKeys.length) {
+      const requestedOk = !models || models(requested)
+      ctx.restrict({
+        allow: (t) => (!providers || providers(t.provider)) && (requestedOk || models!(t.model) || models!(`${t.provider}/${t.model}`)),
+        keys: key.providerKeys.length ? key.providerKeys : undefined,
+        reason: notAllowed(key.name, requested).message,
+      })
+      if (ctx.candidates().length === 0) throw notAllowed(key.name, requested)
+    }
+    // Ask streams for their usage: the answer is charged from the upstream's own count.
+    ctx.request.requireUsage()
+
+    const limited = owners.filter(hasLimits)
+    const reservationId = randomUUID()
+    let amountNano = 0
+    if (limited.some((o) => o.entity.budgets.length > 0)) amountNano = worstCase(ctx)
+    if (limited.length > 0) {
+      const checks = limited.map((o) => checkOf(o, now))
+      const result = await deps.ledger.admit({ now, checks, amountNano, reservationId, expiresAt: now + options.reservationTtlMs })
+      if (!result.ok) {
+        const owner = limited[result.check]
+        if (result.kind === 'budget') throw budgetExhausted(owner, owner.entity.budgets[result.index], result.resetAt)
+        const limit = owner.entity.rateLimits.filter((r) => (result.kind === 'requests' ? r.requests : r.tokens) !== undefined)[result.index]
+        throw rateLimited(owner, limit, result.kind, result.resetAt, now)
+      }
+      announce(ctx, limited, checks, result.remaining, now)
+    }
+    ctx.meta.governance = { owners, reservationId, amountNano }
+  }
+
+  /** The most this request can cost: estimated prompt plus its answer cap, at the dearest target it may reach. */
+  const worstCase = (ctx: GatewayContext): number => {
+    let promptTokens = 3
+    for (const text of ctx.request.texts()) promptTokens += Math.ceil(Buffer.byteLength(text) / BYTES_PER_TOKEN) + PER_TEXT_OVERHEAD
+    const outputTokens = ctx.request.operation === 'chat' ? (ctx.request.maxTokens ?? options.defaultMaxOutputTokens) : 0
+    let usd = 0
+    for (const target of ctx.candidates()) {
+      const price = priceOf(target)
+      usd = Math.max(usd, (promptTokens * price.input + outputTokens * price.output) / 1e6)
+    }
+    return toNano(usd)
+  }
+
+  return (ctx) => {
+    const secret = ctx.request.credential()
+    if (!secret) {
+      if (options.requireKey) throw missingKey()
+      return
+    }
+    const hash = hashSecret(secret)
+    const known = registry.keyByHashNow(hash)
+    if (known) return admitKey(ctx, known)
+    return registry.keyByHash(hash).then((key) => {
+      if (!key) throw invalidKey()
+      return admitKey(ctx, key)
+    })
+  }
+}
+
+/** Remaining budgets for metrics (`ctx.meta.budgets`) and OpenAI-style rate-limit headers for the client. */
+function announce(ctx: GatewayContext, owners: Owner[], checks: ReturnType<typeof checkOf>[], remaining: { budgets: number[][]; requests: number[][]; tokens: number[][] }, now: number): void {
+  const budgets: NonNullable<GatewayContext['meta']['budgets']> = []
+  for (const [c, owner] of owners.entries()) {
+    const left = remaining.budgets[c] ?? []
+    if (left.length) budgets.push({ level: owner.kind, id: owner.entity.id, remainingUsd: Math.max(0, toUsd(Math.min(...left))) })
+  }
+  if (budgets.length) ctx.meta.budgets = budgets
+  for (const what of ['requests', 'tokens'] as const) {
+    let best: { limit: number; left: number; resetAt: number } | undefined
+    for (const [c, check] of checks.entries())
+      for (const [i, l] of check[what].entries()) {
+        const left = remaining[what][c]?.[i] ?? 0
+        if (!best || left < best.left) best = { limit: l.limit, left, resetAt: l.resetAt }
+      }
+    if (!best) continue
+    ctx.setResponseHeader(`x-ratelimit-limit-${what}`, String(best.limit))
+    ctx.setResponseHeader(`x-ratelimit-remaining-${what}`, String(Math.max(0, best.left)))
+    ctx.setResponseHeader(`x-ratelimit-reset-${what}`, duration(best.resetAt - now))
+  }
+}

@@ -1,0 +1,68 @@
+import { definePlugin } from '@sluice/sdk'
+import { z } from 'zod'
+import { createAdmission } from './admission.js'
+import { adminTokens } from './admin/auth.js'
+import { adminRoutes } from './admin/routes.js'
+import { hashSecret, hintOf } from './model.js'
+import type { VirtualKey } from './model.js'
+import { openBackend } from './open.js'
+import { optionsSchema } from './options.js'
+import type { DeclaredKey, GovernanceOptions } from './options.js'
+import { Registry } from './registry.js'
+import { createSettlement } from './settlement.js'
+
+export type { GovernanceOptions } from './options.js'
+export type { Admitted } from './admission.js'
+
+const pluginOptions = optionsSchema.extend({
+  /** Epoch ms now; tests move time with it. */
+  clock: z.custom<() => number>((v) => typeof v === 'function', 'expected a function returning epoch ms').optional(),
+})
+
+/**
+ * Virtual keys, teams and customers; budgets with reset periods, request and token rate limits,
+ * cost per request; an admin API. Budgets hold under concurrency (each request reserves its
+ * worst case first) and across nodes (`store: 'redis://…'`: one atomic Lua round trip).
+ *
+ * @example
+ * ['@sluice/governance', {
+ *   store: 'governance.db',
+ *   adminTokens: [{ token: '${SLUICE_ADMIN_TOKEN}', role: 'admin' }],
+ *   teams: [{ id: 'ml', budgets: [{ limitUsd: 500, period: 'month' }] }],
+ * }]
+ */
+export default definePlugin({
+  name: '@sluice/governance',
+  options: pluginOptions,
+  async setup(options, { dataDir, audit, cost, log }) {
+    const clock = options.clock ?? Date.now
+    const backend = await openBackend(options.store, dataDir, { flushIntervalMs: options.flushIntervalMs, redisPrefix: options.redisPrefix, clock })
+    const declared = { keys: options.keys.map(declaredKey), teams: options.teams.map(stamped), customers: options.customers.map(stamped) }
+    const registry = new Registry(backend.store, declared)
+    try {
+      await registry.start()
+    } catch (error) {
+      await backend.release()
+      throw error
+    }
+    const tokens = adminTokens(options)
+    if (tokens.length === 0) log.info('governance: the admin API is off (no adminTokens, no SLUICE_ADMIN_TOKEN)')
+    const settle = createSettlement(backend.ledger, options as GovernanceOptions, clock)
+    return {
+      policy: createAdmission({ registry, ledger: backend.ledger, options, cost, clock }),
+      postLog: settle,
+      routes: adminRoutes({ registry, ledger: backend.ledger, tokens, audit, clock }),
+      close: () => backend.release(),
+    }
+  },
+})
+
+const EPOCH = new Date(0).toISOString()
+
+function stamped<T extends object>(entity: T): T & { createdAt: string; updatedAt: string; declared: true } {
+  return { ...entity, createdAt: EPOCH, updatedAt: EPOCH, declared: true }
+}
+
+function declaredKey({ key, keyHash, ...fields }: DeclaredKey): VirtualKey {
+  return stamped({ ...fields, hash: key ? hashSecret(key) : keyHash!.slice('sha256:'.length), hint: key ? hintOf(key) : `${keyHash!.slice(0, 15)}…` })
+}
