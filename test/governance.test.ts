@@ -7,6 +7,9 @@ import Anthropic from '@anthropic-ai/sdk'
 import { createGateway } from '@sluice/core'
 import type { Gateway } from '@sluice/core'
 import governance from '@sluice/governance'
+import { runCli } from './helpers/cli.js'
+import { startOpenAIUpstream } from './helpers/openai-upstream.js'
+import type { OpenAIUpstream } from './helpers/openai-upstream.js'
 
 type APIError = InstanceType<typeof OpenAI.APIError>
 
@@ -16,15 +19,17 @@ const DECLARED = 'sk-declared-0123456789abcdefghij'
 
 let dir: string
 let gateway: Gateway
+let upstream: OpenAIUpstream
 let now = Date.UTC(2026, 10, 23, 10, 0, 0)
 const logs: string[] = []
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sluice-gov-'))
+  upstream = await startOpenAIUpstream()
   gateway = await createGateway(
     {
       dataDir: dir,
-      prices: { 'mock-1': { input: 1000, output: 1000 }, 'mock-slow': { input: 1000, output: 1000 }, 'mock-cheap': { input: 1, output: 1 } },
+      prices: { 'mock-1': { input: 1000, output: 1000 }, 'mock-slow': { input: 1000, output: 1000 }, 'mock-cheap': { input: 1, output: 1 }, 'up-model': { input: 1000, output: 1000 } },
       plugins: [
         [
           governance,
@@ -40,6 +45,7 @@ beforeAll(async () => {
           },
         ],
         ['@sluice/mock-provider', { models: ['mock-1', 'mock-cheap', 'mock-embed'] }],
+        ['@sluice/provider-openai', { id: 'up', baseURL: upstream.url, keys: [{ value: 'sk-upstream-secret-0123' }], models: ['up-model'] }],
         // Slow streams, so concurrent requests are all in flight at once.
         ['@sluice/mock-provider', { id: 'slow', models: ['mock-slow'], chunkDelayMs: 5 }],
       ],
@@ -50,6 +56,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await gateway?.close()
+  await upstream?.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -244,6 +251,41 @@ describe('budgets', () => {
   })
 })
 
+describe('streams that end without usage', () => {
+  const spent = async (id: string) => (await admin('GET', `virtual-keys/${id}`)).body.usage as { spentUsd: number; tokens: number; requests: number }
+
+  it('a stream the upstream cuts short is charged from the gateway\'s token count, never zero', async () => {
+    const { id, key } = await newKey({ name: 'cut', budgets: [{ limitUsd: 10, period: 'day' }] })
+    const stream = await openai(key).chat.completions.create({ model: 'up-model', stream: true, messages: user('die') })
+    let text = ''
+    await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? ''
+    })().catch(() => undefined)
+    expect(text).toContain('die')
+    // The upstream was asked for usage although the client was not.
+    expect((upstream.received.at(-1)!.json.stream_options as { include_usage: boolean }).include_usage).toBe(true)
+    await settle()
+    const u = await spent(id)
+    expect(u.tokens).toBeGreaterThan(3)
+    expect(u.spentUsd).toBeGreaterThan(0)
+  })
+
+  it('a stream the client leaves is charged for what was produced', async () => {
+    const { id, key } = await newKey({ name: 'leaver', budgets: [{ limitUsd: 10, period: 'day' }] })
+    const controller = new AbortController()
+    const stream = await openai(key).chat.completions.create({ model: 'up-model', stream: true, messages: user('slow') }, { signal: controller.signal })
+    let chunks = 0
+    await (async () => {
+      for await (const _ of stream) if (++chunks === 5) controller.abort()
+    })().catch(() => undefined)
+    await new Promise((r) => setTimeout(r, 100))
+    const u = await spent(id)
+    expect(u.requests).toBe(1)
+    expect(u.tokens).toBeGreaterThanOrEqual(4)
+    expect(u.spentUsd).toBeGreaterThan(0)
+  })
+})
+
 describe('admin API', () => {
   it('needs a token; read tokens only read; errors are JSON', async () => {
     expect((await admin('GET', 'virtual-keys', undefined, 'wrong-token-0123456789')).status).toBe(401)
@@ -280,6 +322,30 @@ describe('admin API', () => {
     const auditFile = readFileSync(path.join(dir, 'audit.jsonl'), 'utf8')
     expect(auditFile).toContain('admin.key.created')
     expect(auditFile).not.toContain(key.slice(10))
+  })
+})
+
+describe('sluice keys (CLI)', () => {
+  it('creates, lists and revokes keys through the admin API', async () => {
+    const env = { SLUICE_ADMIN_TOKEN: ADMIN, SLUICE_URL: gateway.url }
+    const created = runCli(['keys', 'create', '--name', 'from-cli', '--models', 'mock-1', '--budget', '5/month', '--rpm', '100'], env)
+    expect(await created.exit).toBe(0)
+    const key = created.output().split('\n')[0]
+    expect(key).toMatch(/^sk-sluice-/)
+    expect((await openai(key).chat.completions.create({ model: 'mock-1', messages: user('x') })).object).toBe('chat.completion')
+    const listed = runCli(['keys', 'list'], env)
+    expect(await listed.exit).toBe(0)
+    expect(listed.output()).toContain('from-cli')
+    expect(listed.output()).not.toContain(key)
+    const id = /^(vk_\S+)\s+from-cli/m.exec(listed.output())![1]
+    const revoked = runCli(['keys', 'revoke', id], env)
+    expect(await revoked.exit).toBe(0)
+    expect(((await openai(key).chat.completions.create({ model: 'mock-1', messages: user('x') }).catch((x: unknown) => x)) as APIError).status).toBe(401)
+    const bad = runCli(['keys', 'create', '--name', 'x', '--budget', 'lots'], env)
+    expect(await bad.exit).toBe(1)
+    expect(bad.output()).toContain('--budget')
+    const noToken = runCli(['keys', 'list'], { SLUICE_ADMIN_TOKEN: '', SLUICE_URL: gateway.url })
+    expect(await noToken.exit).toBe(2)
   })
 })
 

@@ -10,6 +10,7 @@ import { configJsonSchema } from './config/json-schema.js'
 import { pluginFiles } from './scaffold/plugin-template.js'
 import { verifyAuditFile } from './audit/chain.js'
 import { createGateway } from './gateway.js'
+import { keysCommand } from './commands/keys.js'
 
 const USAGE = `Usage: sluice <command> [options]
 
@@ -21,6 +22,8 @@ Commands:
               check the audit log's hash chain (default: the config's dataDir/audit.jsonl)
   plugin init <name> [--dir <path>]
               scaffold a publishable plugin package (src, test, README)
+  keys create|list|revoke
+              manage virtual keys of a running gateway (sluice keys --help)
 
 Options:
   -c, --config <file>   config file (default: ./sluice.config.{ts,js,json,yaml}, else the built-in
@@ -32,6 +35,7 @@ Options:
 `
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'keys') return keysCommand(argv.slice(1))
   let parsed
   try {
     parsed = parseArgs({
