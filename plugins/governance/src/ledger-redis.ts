@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis'
 import type { AdmitInput, AdmitResult, Ledger, SettleInput } from './ledger.js'
 
-// Counters stay readable a while after their window ends (admin usage reports), then go.
+// Counters stay readable a while after their window ends (admin usage reports), then go. Expiry
+// is relative to the gateway's clock (PEXPIRE, not PEXPIREAT), so an injected clock works too.
 const KEEP_AFTER_MS = 3_600_000
 
 /**
@@ -43,7 +44,7 @@ for c, check in ipairs(input.checks) do
   local rq = {}
   for i, r in ipairs(check.requests) do
     local n = redis.call('INCR', p .. r.counter)
-    if r.resetAt > 0 then redis.call('PEXPIREAT', p .. r.counter, r.resetAt + keep) end
+    if r.resetAt > 0 then redis.call('PEXPIRE', p .. r.counter, math.max(1, r.resetAt - now) + keep) end
     rq[i] = r.limit - n
   end
   requests[c] = rq
@@ -66,6 +67,7 @@ const SETTLE = `
 local p = ARGV[1]
 local input = cjson.decode(ARGV[2])
 local keep = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
 for _, owner in ipairs(input.owners) do
   local hk = p .. 'res:' .. owner
   local amount = redis.call('HGET', hk, input.reservationId)
@@ -77,14 +79,14 @@ for _, owner in ipairs(input.owners) do
 end
 for _, add in ipairs(input.adds) do
   redis.call('INCRBY', p .. add.counter, add.by)
-  if add.expireAt > 0 then redis.call('PEXPIREAT', p .. add.counter, add.expireAt + keep) end
+  if add.expireAt > 0 then redis.call('PEXPIRE', p .. add.counter, math.max(1, add.expireAt - now) + keep) end
 end
 return 1
 `
 
 type Scripted = Redis & {
   sluiceAdmit(prefix: string, now: number, input: string, keep: number): Promise<unknown[]>
-  sluiceSettle(prefix: string, input: string, keep: number): Promise<number>
+  sluiceSettle(prefix: string, input: string, keep: number, now: number): Promise<number>
 }
 
 /** Budgets and rate limits shared by every gateway node on one Redis. */
@@ -120,7 +122,7 @@ export class RedisLedger implements Ledger {
 
   async settle(input: SettleInput): Promise<void> {
     const wire = { ...input, adds: input.adds.map((a) => ({ ...a, expireAt: finite(a.expireAt) })) }
-    await this.#redis.sluiceSettle(this.#prefix, JSON.stringify(wire), KEEP_AFTER_MS)
+    await this.#redis.sluiceSettle(this.#prefix, JSON.stringify(wire), KEEP_AFTER_MS, input.now)
   }
 
   async read(counters: string[], owners: string[]): Promise<{ counters: number[]; reserved: number[] }> {

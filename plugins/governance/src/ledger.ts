@@ -41,6 +41,7 @@ export interface CounterAdd {
 }
 
 export interface SettleInput {
+  now: number
   reservationId: string
   owners: string[]
   amountNano: number

@@ -20,11 +20,13 @@ export function createSettlement(ledger: Ledger, options: GovernanceOptions, clo
       tokens = record.usage.total_tokens || input + output
       costUsd = record.costUsd ?? (input * options.fallbackPrice.input + output * options.fallbackPrice.output) / 1e6
     }
+    const now = clock()
     await ledger.settle({
+      now,
       reservationId: admitted.reservationId,
       owners: admitted.owners.map((o) => o.ref),
       amountNano: admitted.amountNano,
-      adds: settlementAdds(admitted.owners, clock(), toNano(costUsd), tokens),
+      adds: settlementAdds(admitted.owners, now, toNano(costUsd), tokens),
     })
   }
 }
