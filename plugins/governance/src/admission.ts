@@ -8,7 +8,7 @@ import { hashSecret, patternMatcher } from './model.js'
 import type { VirtualKey } from './model.js'
 import type { GovernanceOptions } from './options.js'
 import type { Registry } from './registry.js'
-import { budgetExhausted, duration, expiredKey, inactiveKey, invalidKey, missingKey, notAllowed, rateLimited } from './refusals.js'
+import { budgetExhausted, duration, expiredKey, inactiveKey, invalidKey, missingKey, notAllowed, notAllowedMessage, rateLimited } from './refusals.js'
 
 /** What admission leaves on the request for settlement. */
 export interface Admitted {
@@ -79,14 +79,16 @@ export function createAdmission(deps: AdmissionDeps): (ctx: GatewayContext) => v
 
     const { models, providers } = restrictions(key)
     const requested = ctx.request.model
+    let candidates: Target[] | undefined
     if (models || providers || key.providerKeys.length) {
       const requestedOk = !models || models(requested)
       ctx.restrict({
         allow: (t) => (!providers || providers(t.provider)) && (requestedOk || models!(t.model) || models!(`${t.provider}/${t.model}`)),
         keys: key.providerKeys.length ? key.providerKeys : undefined,
-        reason: notAllowed(key.name, requested).message,
+        reason: notAllowedMessage(key.name, requested),
       })
-      if (ctx.candidates().length === 0) throw notAllowed(key.name, requested)
+      candidates = ctx.candidates()
+      if (candidates.length === 0) throw notAllowed(key.name, requested)
     }
     // Ask streams for their usage: the answer is charged from the upstream's own count.
     ctx.request.requireUsage()
@@ -94,7 +96,7 @@ export function createAdmission(deps: AdmissionDeps): (ctx: GatewayContext) => v
     const limited = owners.filter(hasLimits)
     const reservationId = randomUUID()
     let amountNano = 0
-    if (limited.some((o) => o.entity.budgets.length > 0)) amountNano = worstCase(ctx)
+    if (limited.some((o) => o.entity.budgets.length > 0)) amountNano = worstCase(ctx, candidates ?? ctx.candidates())
     if (limited.length > 0) {
       const checks = limited.map((o) => checkOf(o, now))
       const result = await deps.ledger.admit({ now, checks, amountNano, reservationId, expiresAt: now + options.reservationTtlMs })
@@ -110,12 +112,12 @@ export function createAdmission(deps: AdmissionDeps): (ctx: GatewayContext) => v
   }
 
   /** The most this request can cost: estimated prompt plus its answer cap, at the dearest target it may reach. */
-  const worstCase = (ctx: GatewayContext): number => {
+  const worstCase = (ctx: GatewayContext, candidates: Target[]): number => {
     let promptTokens = 3
     for (const text of ctx.request.texts()) promptTokens += Math.ceil(Buffer.byteLength(text) / BYTES_PER_TOKEN) + PER_TEXT_OVERHEAD
     const outputTokens = ctx.request.operation === 'chat' ? (ctx.request.maxTokens ?? options.defaultMaxOutputTokens) : 0
     let usd = 0
-    for (const target of ctx.candidates()) {
+    for (const target of candidates) {
       const price = priceOf(target)
       usd = Math.max(usd, (promptTokens * price.input + outputTokens * price.output) / 1e6)
     }

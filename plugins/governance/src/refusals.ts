@@ -11,8 +11,9 @@ export const inactiveKey = (name: string) => new GatewayError(401, 'caller_unaut
 
 export const expiredKey = (name: string, at: string) => new GatewayError(401, 'caller_unauthorized', `The key "${name}" expired at ${at}`, { code: 'key_expired' })
 
-export const notAllowed = (name: string, model: string) =>
-  new GatewayError(403, 'policy_model_not_allowed', `The key "${name}" may not use the model "${model}" (or no provider it is allowed to use serves it)`, { param: 'model', code: 'model_not_allowed' })
+export const notAllowedMessage = (name: string, model: string) => `The key "${name}" may not use the model "${model}" (or no provider it is allowed to use serves it)`
+
+export const notAllowed = (name: string, model: string) => new GatewayError(403, 'policy_model_not_allowed', notAllowedMessage(name, model), { param: 'model', code: 'model_not_allowed' })
 
 const label = (owner: Owner) => `${owner.kind} "${owner.entity.name ?? owner.entity.id}"`
 
