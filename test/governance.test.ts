@@ -286,6 +286,19 @@ describe('streams that end without usage', () => {
   })
 })
 
+describe('config reload', () => {
+  it('keeps keys and counters: the new plugin instance shares the store and ledger', async () => {
+    const { id, key } = await newKey({ name: 'survives-reload', rateLimits: [{ window: 'day', requests: 3 }] })
+    await openai(key).chat.completions.create({ model: 'mock-1', messages: user('x') })
+    await openai(key).chat.completions.create({ model: 'mock-1', messages: user('x') })
+    await settle()
+    await gateway.reload(gateway.config as never)
+    expect((await admin('GET', `virtual-keys/${id}`)).body.usage.requests).toBe(2)
+    await openai(key).chat.completions.create({ model: 'mock-1', messages: user('x') })
+    expect(((await openai(key).chat.completions.create({ model: 'mock-1', messages: user('x') }).catch((x: unknown) => x)) as APIError).status).toBe(429)
+  })
+})
+
 describe('admin API', () => {
   it('needs a token; read tokens only read; errors are JSON', async () => {
     expect((await admin('GET', 'virtual-keys', undefined, 'wrong-token-0123456789')).status).toBe(401)

@@ -21,7 +21,10 @@ export class Registry {
   }
 
   async start(): Promise<void> {
-    await this.#store.watch?.((kind, id) => void this.refresh(kind, id))
+    await this.#store.watch?.(
+      (kind, id) => void this.refresh(kind, id).catch(() => undefined),
+      () => void this.reload().catch(() => undefined),
+    )
     await this.reload()
   }
 

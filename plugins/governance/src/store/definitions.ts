@@ -14,7 +14,7 @@ export interface DefinitionStore {
   /** A key by the hash of its secret, straight from the store (one made on another node). */
   keyByHash(hash: string): Promise<VirtualKey | undefined>
   get<K extends EntityKind>(kind: K, id: string): Promise<EntityOf[K] | undefined>
-  /** Several nodes: told when another node changed an entity. */
-  watch?(onChange: (kind: EntityKind, id: string) => void): Promise<void>
+  /** Several nodes: told when another node changed an entity, and when announcements may have been missed. */
+  watch?(onChange: (kind: EntityKind, id: string) => void, onResync?: () => void): Promise<void>
   close(): Promise<void>
 }

@@ -66,9 +66,15 @@ export class RedisDefinitionStore implements DefinitionStore {
     return body ? (JSON.parse(body) as EntityOf[K]) : undefined
   }
 
-  async watch(onChange: (kind: EntityKind, id: string) => void): Promise<void> {
+  async watch(onChange: (kind: EntityKind, id: string) => void, onResync?: () => void): Promise<void> {
     // A connection in subscriber mode can do nothing else: a second one.
     this.#subscriber = this.#redis.duplicate()
+    // Announcements sent while the connection was down are lost: read everything again.
+    let connectedOnce = false
+    this.#subscriber.on('ready', () => {
+      if (connectedOnce) onResync?.()
+      connectedOnce = true
+    })
     this.#subscriber.on('message', (_channel: string, message: string) => {
       try {
         const { kind, id } = JSON.parse(message) as { kind: EntityKind; id: string }
