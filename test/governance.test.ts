@@ -117,6 +117,19 @@ describe('virtual keys', () => {
     expect((e.error as { type: string; error: { type: string } }).type).toBe('error')
   })
 
+  it('guards the Gemini front door too (key as ?key= or x-goog-api-key), refusing in the Gemini error shape', async () => {
+    const { key } = await newKey({ name: 'gemini-app' })
+    const url = `${gateway.url}/genai/v1beta/models/mock-1:generateContent`
+    const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] })
+    const ok = await fetch(`${url}?key=${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    expect(ok.status).toBe(200)
+    const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': 'bad-key' }, body })
+    expect(refused.status).toBe(401)
+    const error = ((await refused.json()) as { error: { code: number; status: string } }).error
+    expect(error.code).toBe(401)
+    expect(error.status).toBe('UNAUTHENTICATED')
+  })
+
   it('enforces model and provider allowlists with 403', async () => {
     const { key } = await newKey({ name: 'cheap-only', models: ['mock-c*'] })
     expect((await openai(key).chat.completions.create({ model: 'mock-cheap', messages: user('x') })).model).toBe('mock-cheap')
