@@ -68,15 +68,13 @@ export async function callUpstream(
   const response = await client.send({
     method: upstreamCall.method ?? 'POST',
     url: new URL(provider.baseURL + upstreamCall.path),
-    headers: {
-      'content-type': 'application/json',
-      accept: call.stream ? 'text/event-stream' : 'application/json',
-      'x-request-id': ctx.id,
-      ...ctx.upstreamHeaders,
-      ...provider.headers,
-      ...auth,
-      ...upstreamCall.headers,
-    },
+    headers: mergeHeaders(
+      { 'content-type': 'application/json', accept: call.stream ? 'text/event-stream' : 'application/json', 'x-request-id': ctx.id },
+      ctx.upstreamHeaders,
+      provider.headers,
+      auth,
+      upstreamCall.headers,
+    ),
     body: upstreamCall.method === 'GET' ? undefined : (payload ?? serialize(upstreamCall.body)),
     signal: options.signal,
     timeoutMs: options.timeoutMs,
@@ -199,6 +197,16 @@ async function* sourced(chunks: AsyncIterable<ChatChunk>, tap: { take(): string 
   for await (const chunk of chunks) yield tap ? { chunk, raw: tap.take() } : { chunk }
   const tail = tap?.take()
   if (tail) yield { raw: tail }
+}
+
+/**
+ * Later sources win, whatever the spelling: `X-Api-Key` from config and `x-api-key` from an
+ * adapter must not both reach the upstream (undici would send "a, b" and break signatures).
+ */
+function mergeHeaders(...sources: (Record<string, string> | undefined)[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const source of sources) if (source) for (const name in source) out[name.toLowerCase()] = source[name]
+  return out
 }
 
 /**

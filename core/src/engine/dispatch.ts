@@ -153,7 +153,9 @@ export class Dispatcher {
             this.#log.error('provider key refused; taken out of rotation', { provider: target.provider.id, key: key.label, status })
             continue
           }
-          if (status === 429) {
+          // The adapter's reading, not the raw status: a 429 that means "model not ready" (Bedrock)
+          // is mapped to provider_unavailable and must not rest a key.
+          if (failure.error.type === 'provider_rate_limited') {
             keys.coolDown(key.index, Date.now() + (failure.retryAfterMs ?? this.#routing.keyCooldownMs))
             health.release()
             // Another key may still have quota: no wait then, and no retry spent.
