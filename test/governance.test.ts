@@ -44,6 +44,7 @@ beforeAll(async () => {
             clock: () => now,
           },
         ],
+        '@sluice/prometheus',
         ['@sluice/mock-provider', { models: ['mock-1', 'mock-cheap', 'mock-embed'] }],
         ['@sluice/provider-openai', { id: 'up', baseURL: upstream.url, keys: [{ value: 'sk-upstream-secret-0123' }], models: ['up-model'] }],
         // Slow streams, so concurrent requests are all in flight at once.
@@ -213,6 +214,9 @@ describe('budgets', () => {
     expect(usage.spentUsd).toBeGreaterThan(0.02 - 1e-9)
     expect(usage.budgets[0].remainingUsd).toBe(0)
     expect(usage.requests).toBe(served)
+    // What is left is exported as a metric (prometheus reads ctx.meta.budgets).
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text()
+    expect(metrics).toMatch(new RegExp(`sluice_budget_remaining_usd\\{level="key",id="${id}"\\} [0-9.e-]+`))
     // The next hour is a new window.
     now += 3_600_000
     expect((await openai(key).chat.completions.create({ model: 'mock-1', max_tokens: 5, messages: user('hello there') })).object).toBe('chat.completion')
