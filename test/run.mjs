@@ -5,23 +5,20 @@ import { startPostgres, startRedis } from './services.mjs'
 
 const stops = []
 const env = { ...process.env }
-try {
-  const pg = await startPostgres()
-  if (pg) {
-    env.SLUICE_TEST_POSTGRES_URL = pg.url
-    stops.push(pg.stop)
-  } else process.stderr.write('[services] PostgreSQL is not available (not root, not installed): its tests are skipped\n')
-} catch (error) {
-  process.stderr.write(`[services] PostgreSQL could not start: ${error.message}\n`)
-}
-try {
-  const redis = await startRedis()
-  if (redis) {
-    env.SLUICE_TEST_REDIS_URL = redis.url
-    stops.push(redis.stop)
-  } else process.stderr.write('[services] Redis is not available (not root, not installed): its tests are skipped\n')
-} catch (error) {
-  process.stderr.write(`[services] Redis could not start: ${error.message}\n`)
+const services = [
+  ['PostgreSQL', startPostgres, 'SLUICE_TEST_POSTGRES_URL'],
+  ['Redis', startRedis, 'SLUICE_TEST_REDIS_URL'],
+]
+for (const [name, start, variable] of services) {
+  try {
+    const service = await start()
+    if (service) {
+      env[variable] = service.url
+      stops.push(service.stop)
+    } else process.stderr.write(`[services] ${name} is not available (not root, not installed): its tests are skipped\n`)
+  } catch (error) {
+    process.stderr.write(`[services] ${name} could not start: ${error.message}\n`)
+  }
 }
 
 const stopAll = () => {
