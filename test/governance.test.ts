@@ -46,7 +46,7 @@ beforeAll(async () => {
         ],
         '@sluice/prometheus',
         ['@sluice/mock-provider', { models: ['mock-1', 'mock-cheap', 'mock-embed'] }],
-        ['@sluice/provider-openai', { id: 'up', baseURL: upstream.url, keys: [{ value: 'sk-upstream-secret-0123' }], models: ['up-model'] }],
+        ['@sluice/provider-openai', { id: 'up', baseURL: upstream.url, keys: [{ id: 'main', value: 'sk-upstream-secret-0123' }, { id: 'batch', value: 'sk-upstream-batch-4567' }], models: ['up-model'] }],
         // Slow streams, so concurrent requests are all in flight at once.
         ['@sluice/mock-provider', { id: 'slow', models: ['mock-slow'], chunkDelayMs: 5 }],
       ],
@@ -143,6 +143,17 @@ describe('virtual keys', () => {
     // The config-declared key: its secret came from config, its allowlist too.
     expect((await openai(DECLARED).chat.completions.create({ model: 'mock-cheap', messages: user('x') })).model).toBe('mock-cheap')
     expect(((await openai(DECLARED).chat.completions.create({ model: 'mock-1', messages: user('x') }).catch((x: unknown) => x)) as APIError).status).toBe(403)
+  })
+
+  it('keeps a key to the provider keys it is restricted to', async () => {
+    const { key } = await newKey({ name: 'batch-only', providerKeys: ['batch'] })
+    for (let i = 0; i < 6; i++) {
+      await openai(key).chat.completions.create({ model: 'up-model', messages: user('x') })
+      expect(upstream.received.at(-1)!.headers.authorization).toBe('Bearer sk-upstream-batch-4567')
+    }
+    // A provider without that key cannot serve it.
+    const e = (await openai(key).chat.completions.create({ model: 'mock-1', messages: user('x') }).catch((x: unknown) => x)) as APIError
+    expect(e.status).toBe(403)
   })
 
   it('refuses expired and disabled keys', async () => {
