@@ -8,7 +8,7 @@ import { hashSecret, patternMatcher } from './model.js'
 import type { VirtualKey } from './model.js'
 import type { GovernanceOptions } from './options.js'
 import type { Registry } from './registry.js'
-import { budgetExhausted, duration, expiredKey, inactiveKey, invalidKey, missingKey, notAllowed, notAllowedMessage, rateLimited } from './refusals.js'
+import { budgetExhausted, duration, storeDown, expiredKey, inactiveKey, invalidKey, missingKey, notAllowed, notAllowedMessage, rateLimited } from './refusals.js'
 
 /** What admission leaves on the request for settlement. */
 export interface Admitted {
@@ -99,7 +99,7 @@ export function createAdmission(deps: AdmissionDeps): (ctx: GatewayContext) => v
     if (limited.some((o) => o.entity.budgets.length > 0)) amountNano = worstCase(ctx, candidates ?? ctx.candidates())
     if (limited.length > 0) {
       const checks = limited.map((o) => checkOf(o, now))
-      const result = await deps.ledger.admit({ now, checks, amountNano, reservationId, expiresAt: now + options.reservationTtlMs })
+      const result = await Promise.resolve(deps.ledger.admit({ now, checks, amountNano, reservationId, expiresAt: now + options.reservationTtlMs })).catch(storeDown)
       if (!result.ok) {
         const owner = limited[result.check]
         if (result.kind === 'budget') throw budgetExhausted(owner, owner.entity.budgets[result.index], result.resetAt)
@@ -133,7 +133,7 @@ export function createAdmission(deps: AdmissionDeps): (ctx: GatewayContext) => v
     const hash = hashSecret(secret)
     const known = registry.keyByHashNow(hash)
     if (known) return admitKey(ctx, known)
-    return registry.keyByHash(hash).then((key) => {
+    return registry.keyByHash(hash).catch(storeDown).then((key) => {
       if (!key) throw invalidKey()
       return admitKey(ctx, key)
     })

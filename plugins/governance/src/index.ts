@@ -36,7 +36,7 @@ export default definePlugin({
   options: pluginOptions,
   async setup(options, { dataDir, audit, cost, log }) {
     const clock = options.clock ?? Date.now
-    const backend = await openBackend(options.store, dataDir, { flushIntervalMs: options.flushIntervalMs, redisPrefix: options.redisPrefix, clock })
+    const backend = await openBackend(options.store, dataDir, { flushIntervalMs: options.flushIntervalMs, redisPrefix: options.redisPrefix, clock, log })
     const declared = { keys: options.keys.map(declaredKey), teams: options.teams.map(stamped), customers: options.customers.map(stamped) }
     const registry = new Registry(backend.store, declared)
     try {

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { Redis } from 'ioredis'
+import type { Logger } from '@sluice/sdk'
 import type { Ledger } from './ledger.js'
 import { MemoryLedger } from './ledger-memory.js'
 import { RedisLedger } from './ledger-redis.js'
@@ -21,11 +22,13 @@ const shared = new Map<string, { backend: Omit<Backend, 'release'>; refs: number
  * Opens the store named by `store`: `redis://…` (several nodes), `memory:` (nothing kept), or an
  * SQLite file relative to the dataDir (`governance.db`, `sqlite:./state/gov.db`).
  */
-export async function openBackend(store: string, dataDir: string, opts: { flushIntervalMs: number; redisPrefix: string; clock: () => number }): Promise<Backend> {
+export async function openBackend(store: string, dataDir: string, opts: { flushIntervalMs: number; redisPrefix: string; clock: () => number; log: Logger }): Promise<Backend> {
   if (/^rediss?:\/\//.test(store)) {
+    // Fail fast when Redis is away: a request waits at most ~2 reconnect attempts, then is refused (503).
     const redis = new Redis(store, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true })
+    redis.on('error', throttled(opts.log))
     await redis.connect()
-    const definitions = new RedisDefinitionStore(redis, opts.redisPrefix)
+    const definitions = new RedisDefinitionStore(redis, opts.redisPrefix, throttled(opts.log))
     return {
       store: definitions,
       ledger: new RedisLedger(redis, opts.redisPrefix),
@@ -60,5 +63,17 @@ export async function openBackend(store: string, dataDir: string, opts: { flushI
       // The ledger writes its last counters, then closes the file.
       await held.backend.ledger.close()
     },
+  }
+}
+
+/** Connection errors repeat every reconnect attempt: one log line per 10 s is enough. */
+function throttled(log: Logger): (error: Error) => void {
+  let last = 0
+  return (error) => {
+    const now = Date.now()
+    if (now - last < 10_000) return
+    last = now
+    // ioredis messages name host and port, never the password of the URL.
+    log.warn('governance: Redis connection problem', { error: error.message })
   }
 }

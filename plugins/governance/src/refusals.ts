@@ -50,3 +50,8 @@ export function duration(ms: number): string {
   const s = total % 60
   return h ? `${h}h${m}m${s}s` : m ? `${m}m${s}s` : `${s}s`
 }
+
+/** Budgets fail closed: no store, no spending. The cause is logged by the caller's record, not shown. */
+export function storeDown(cause: unknown): never {
+  throw new GatewayError(503, 'gateway_unavailable', 'The budget and rate-limit store is unreachable; try again shortly', { cause, headers: { 'retry-after': '1' } })
+}

@@ -12,9 +12,12 @@ export class RedisDefinitionStore implements DefinitionStore {
   readonly #prefix: string
   #subscriber: Redis | undefined
 
-  constructor(redis: Redis, prefix: string) {
+  readonly #onError: (error: Error) => void
+
+  constructor(redis: Redis, prefix: string, onError: (error: Error) => void) {
     this.#redis = redis
     this.#prefix = prefix
+    this.#onError = onError
   }
 
   get #channel(): string {
@@ -69,6 +72,7 @@ export class RedisDefinitionStore implements DefinitionStore {
   async watch(onChange: (kind: EntityKind, id: string) => void, onResync?: () => void): Promise<void> {
     // A connection in subscriber mode can do nothing else: a second one.
     this.#subscriber = this.#redis.duplicate()
+    this.#subscriber.on('error', this.#onError)
     // Announcements sent while the connection was down are lost: read everything again.
     let connectedOnce = false
     this.#subscriber.on('ready', () => {
