@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { GatewayError, assembleChatResponse } from '@sluice/sdk'
 import { upstreamFailure } from '../upstream/transport-errors.js'
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Logger, Operation, RequestRecord, StreamFacts, Usage } from '@sluice/sdk'
-import { RequestContext } from '@sluice/sdk/runtime'
+import { RequestContext, buildRecord } from '@sluice/sdk/runtime'
 import type { Pipeline, ResponseEntry } from '@sluice/sdk/runtime'
 import { parseJsonObject, readBody } from '../http/body.js'
 import type { FrontDoorCodec } from '../front-doors/codec.js'
@@ -335,34 +335,18 @@ function internalError(error: unknown, log: Logger, id: string): GatewayError {
 }
 
 function record(ctx: RequestContext, outcome: Outcome, startedAt: number, startedWall: Date): RequestRecord {
-  const now = performance.now()
-  return {
-    id: ctx.id,
-    operation: ctx.request.operation,
-    format: ctx.request.format,
-    path: ctx.request.path,
-    requestedModel: ctx.request.model,
-    provider: ctx.target?.provider,
-    model: ctx.target?.model,
-    stream: ctx.request.stream,
+  return buildRecord(ctx, {
     status: outcome.status,
-    errorType: outcome.error?.type,
-    errorMessage: outcome.error?.message,
+    error: outcome.error,
     usage: outcome.usage,
-    costUsd: undefined,
     finishReason: outcome.finishReason,
-    attempts: [...ctx.attempts],
-    identity: ctx.identity,
     shortCircuited: outcome.shortCircuited,
     clientAborted: outcome.clientAborted,
-    timings: {
-      totalMs: now - startedAt,
-      upstreamMs: outcome.upstreamMs,
-      firstByteMs: outcome.firstByteAt === undefined ? undefined : outcome.firstByteAt - startedAt,
-      ...(outcome.chunkGaps ? { interChunkMs: outcome.chunkGapMs / outcome.chunkGaps } : {}),
-    },
+    upstreamMs: outcome.upstreamMs,
+    firstByteMs: outcome.firstByteAt === undefined ? undefined : outcome.firstByteAt - startedAt,
+    interChunkMs: outcome.chunkGaps ? outcome.chunkGapMs / outcome.chunkGaps : undefined,
     startedAt: startedWall,
-  }
+  })
 }
 
 /** A request refused before its body was understood still gets a record. */

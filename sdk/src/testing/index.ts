@@ -7,6 +7,7 @@ import type { PluginInstance, SluicePlugin } from '../plugin.js'
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../types/openai.js'
 import { Pipeline } from '../runtime/pipeline.js'
 import { RequestContext } from '../runtime/context.js'
+import { buildRecord } from '../runtime/record.js'
 
 /** Stands in for the upstream: returns a response, or chunks for a stream. */
 export type FakeUpstream = (
@@ -114,6 +115,7 @@ async function runRequest(pipeline: Pipeline, body: ChatRequest | EmbeddingReque
     candidates: (rules) => [{ provider: 'test', model: body.model }].filter((t) => rules.every((r) => !r.allow || r.allow(t))),
   })
   opts.signal?.addEventListener('abort', () => ctx.abort(opts.signal!.reason), { once: true })
+  const startedAt = new Date()
   const pass = pipeline.newPass()
   const result: Omit<TestResult, 'record'> = { status: 200, shortCircuited: false, ctx }
   try {
@@ -124,6 +126,7 @@ async function runRequest(pipeline: Pipeline, body: ChatRequest | EmbeddingReque
       answer = ctx.shortCircuit as never
     } else {
       result.upstreamBody = ctx.request.peekBody()
+      ctx.target = { provider: 'test', model: ctx.request.model }
       answer = await (opts.upstream ?? echoUpstream)(ctx.request.peekBody(), ctx)
     }
     const entries = pipeline.responseEntries(pass)
@@ -142,28 +145,14 @@ async function runRequest(pipeline: Pipeline, body: ChatRequest | EmbeddingReque
     result.status = result.error.status
   }
   const usage = result.response && 'usage' in result.response ? (result.response.usage as ChatResponse['usage']) : undefined
-  const record: RequestRecord = {
-    id: ctx.id,
-    operation,
-    format: ctx.request.format,
-    path: ctx.request.path,
-    requestedModel: ctx.request.model,
-    provider: 'test',
-    model: ctx.request.model,
-    stream: ctx.request.stream,
+  const record = buildRecord(ctx, {
     status: result.status,
-    errorType: result.error?.type,
-    errorMessage: result.error?.message,
+    error: result.error,
     usage: usage && 'completion_tokens' in usage ? usage : undefined,
-    costUsd: undefined,
-    finishReason: undefined,
-    attempts: [],
-    identity: ctx.identity,
     shortCircuited: result.shortCircuited,
     clientAborted: false,
-    timings: { totalMs: performance.now() - ctx.startedAt, upstreamMs: undefined, firstByteMs: undefined },
-    startedAt: new Date(),
-  }
+    startedAt,
+  })
   await pipeline.runPostLog(ctx, record)
   return { ...result, record }
 }
