@@ -79,8 +79,8 @@ export interface StreamFacts {
 export interface ChatAdapter {
   request(req: ChatRequest, call: CallInfo): Awaitable<UpstreamCall>
   response(body: unknown, call: CallInfo): ChatResponse
-  /** Upstream server-sent events to canonical chunks. */
-  stream(events: AsyncIterable<SseEvent>, call: CallInfo): AsyncIterable<ChatChunk>
+  /** Upstream server-sent events to canonical chunks. One of `stream` and `streamBytes` is needed. */
+  stream?(events: AsyncIterable<SseEvent>, call: CallInfo): AsyncIterable<ChatChunk>
   /**
    * For upstreams whose streams are not SSE (e.g. AWS event-stream framing): raw body bytes to
    * canonical chunks. Used instead of `stream` when present.

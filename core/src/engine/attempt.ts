@@ -97,7 +97,7 @@ export async function callUpstream(
   if (chat.streamBytes) return { kind: 'stream', chunks: sourced(chat.streamBytes(response.body, call), undefined) }
   if (sameFormat && chat.inspect && !options.chunksNeeded) return { kind: 'stream', chunks: rawStream(response.body, chat.inspect.bind(chat)) }
   const tap = sseEvents(response.body)
-  const chunks = chat.stream(tap.iterable, call)
+  const chunks = chat.stream!(tap.iterable, call)
   return { kind: 'stream', chunks: sourced(chunks, sameFormat ? tap : undefined) }
 }
 

@@ -1,4 +1,3 @@
-import { GatewayError } from '@sluice/sdk'
 import type { ProviderAdapter, ProviderKey } from '@sluice/sdk'
 import { credentialsOf } from './credentials.js'
 import { mapBedrockError } from './errors.js'
@@ -68,9 +67,6 @@ export function bedrockAdapter(options: BedrockAdapterOptions): ProviderAdapter 
         return { path, headers, body, bodyChanged: true }
       },
       response: (body, call) => fromConverse(body, id, call.model),
-      stream: () => {
-        throw new GatewayError(500, 'gateway_internal', `Provider "${id}" streams binary event-stream frames; they are read with streamBytes`)
-      },
       streamBytes: (body, call) => converseChunks(body, id, call.model),
       streamContentType: EVENT_STREAM,
     },

@@ -78,10 +78,10 @@ describe('@sluice/provider-openai', () => {
   it('maps stream events to chunks, stops at [DONE], and raises errors inside the stream', async () => {
     const a = await adapter({ keys: [{ value: 'k' }] })
     const chunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: null }] }
-    const out = await collect(a.chat!.stream(events(JSON.stringify(chunk), '[DONE]', JSON.stringify(chunk)), call))
+    const out = await collect(a.chat!.stream!(events(JSON.stringify(chunk), '[DONE]', JSON.stringify(chunk)), call))
     expect(out).toEqual([chunk])
-    await expect(collect(a.chat!.stream(events(JSON.stringify({ error: { message: 'overloaded' } })), call))).rejects.toMatchObject({ type: 'provider_error', message: expect.stringContaining('overloaded') })
-    await expect(collect(a.chat!.stream(events('{not json'), call))).rejects.toMatchObject({ type: 'provider_invalid_response' })
+    await expect(collect(a.chat!.stream!(events(JSON.stringify({ error: { message: 'overloaded' } })), call))).rejects.toMatchObject({ type: 'provider_error', message: expect.stringContaining('overloaded') })
+    await expect(collect(a.chat!.stream!(events('{not json'), call))).rejects.toMatchObject({ type: 'provider_invalid_response' })
   })
 
   it('refuses a response without choices', async () => {

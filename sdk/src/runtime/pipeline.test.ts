@@ -3,7 +3,7 @@ import { GatewayError } from '../errors.js'
 import type { PluginInstance } from '../plugin.js'
 import type { ChatChunk, ChatRequest, ChatResponse } from '../types/openai.js'
 import { RequestContext } from './context.js'
-import { Pipeline } from './pipeline.js'
+import { Pipeline, validatePluginInstance } from './pipeline.js'
 import type { LoadedPlugin } from './pipeline.js'
 
 const body = (): ChatRequest => ({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
@@ -189,5 +189,13 @@ describe('RequestContext', () => {
       ],
     })
     expect(ctx.request.texts()).toEqual(['sys', 'part', '{"q":"args"}', 'result'])
+  })
+})
+
+describe('validatePluginInstance', () => {
+  it('refuses a provider whose chat adapter cannot stream at all', () => {
+    const chat = { request: () => ({ path: '/x', body: {} }), response: () => ({}) }
+    expect(() => validatePluginInstance('p', { providers: [{ id: 'half', chat }] })).toThrow(/provider "half" has a chat adapter without stream or streamBytes/)
+    expect(() => validatePluginInstance('p', { providers: [{ id: 'bytes', chat: { ...chat, streamBytes: () => [] } }] })).not.toThrow()
   })
 })

@@ -76,6 +76,11 @@ export function validatePluginInstance(name: string, instance: unknown): asserts
       if (!route || typeof route.path !== 'string' || !route.path.startsWith('/') || typeof route.handler !== 'function' || !['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(String(route.method)))
         throw new TypeError(`plugin "${name}": each route needs a method (GET, POST, PUT, PATCH, DELETE), a path starting with "/" and a handler`)
   }
+  const providers = (instance as { providers?: unknown }).providers
+  if (Array.isArray(providers))
+    for (const provider of providers as { id?: unknown; chat?: { stream?: unknown; streamBytes?: unknown } }[])
+      if (provider?.chat && typeof provider.chat.stream !== 'function' && typeof provider.chat.streamBytes !== 'function')
+        throw new TypeError(`plugin "${name}": provider "${String(provider.id)}" has a chat adapter without stream or streamBytes`)
   for (const [key, value] of Object.entries(instance)) {
     if (value === undefined || INSTANCE_KEYS.has(key)) continue
     if (!(HOOK_NAMES as readonly string[]).includes(key))
