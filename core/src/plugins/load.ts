@@ -64,7 +64,11 @@ export async function loadPlugins(entries: readonly PluginEntry[], opts: LoadPlu
       problems.push(`${where}: ${label}: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
-  if (problems.length) throw new ConfigError(opts.configFile, problems)
+  if (problems.length) {
+    // Nothing of a refused config may keep running (WASM plugins hold worker threads).
+    for (const plugin of loaded.reverse()) await Promise.resolve(plugin.instance.close?.()).catch(() => {})
+    throw new ConfigError(opts.configFile, problems)
+  }
   return loaded
 }
 

@@ -51,7 +51,8 @@ export default async function run(task: WorkerTask): Promise<WorkerResult> {
     p = await instance()
   } catch (error) {
     plugin = undefined
-    return { ok: false, kind: 'trap', message: `cannot instantiate: ${describe(error)}`, logs }
+    const hint = error instanceof Error && error.name === 'RuntimeError' ? ' (its start code trapped: is maxMemoryMb too small?)' : ''
+    return { ok: false, kind: 'trap', message: `cannot instantiate: ${describe(error)}${hint}`, logs }
   }
   // The pool's warm-up call: the thread is up and the module instantiated.
   if (task.hook === '') return { ok: true, decision: { action: 'continue' }, logs }

@@ -2,8 +2,6 @@
 import { JSON } from 'json-as'
 import { configString, continueRequest, readInput, refuse, texts } from '../../shared/sluice'
 
-export { abort } from '../../shared/sluice'
-
 let terms: string[] | null = null
 
 function loadTerms(): string[] {

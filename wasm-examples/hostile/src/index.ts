@@ -4,8 +4,6 @@
 import { Host } from '@extism/as-pdk'
 import { configString, continueRequest, readInput, texts, writeOutput } from '../../shared/sluice'
 
-export { abort } from '../../shared/sluice'
-
 let sink: i32 = 0
 const hoard: ArrayBuffer[] = []
 

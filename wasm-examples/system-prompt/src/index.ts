@@ -2,8 +2,6 @@
 import { JSON } from 'json-as'
 import { configString, continueRequest, readInput, request, writeOutput } from '../../shared/sluice'
 
-export { abort } from '../../shared/sluice'
-
 export function preRequest(): i32 {
   const text = configString('text', '')
   const body = request(readInput())

@@ -3,8 +3,6 @@
 import { JSON } from 'json-as'
 import { configString, readInput, request, texts, writeOutput } from '../../shared/sluice'
 
-export { abort } from '../../shared/sluice'
-
 function sizeClass(chars: i32): string {
   if (chars < 200) return 'small'
   if (chars < 4000) return 'medium'
