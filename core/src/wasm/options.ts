@@ -18,8 +18,8 @@ export const wasmOptionsSchema = z
     config: z.record(z.string(), configValue).default({}),
     /** Only requests for these models (as the client named them; `*` matches anything) run the plugin. */
     models: z.array(z.string().min(1)).min(1).optional(),
-    /** Time limit of one call, queueing included, in ms. Past it the worker is killed and replaced. */
-    timeoutMs: z.number().int().min(1).max(60_000).default(100),
+    /** Time limit of one call once it runs, in ms. Past it the worker is killed and replaced. */
+    timeoutMs: z.number().int().min(1).max(60_000).default(200),
     /** Linear memory the module may grow to, in MiB (written into the module as its maximum). */
     maxMemoryMb: z.number().int().min(1).max(4096).default(32),
     /** Largest output a call may return, in bytes. */
@@ -30,6 +30,8 @@ export const wasmOptionsSchema = z
     threads: z.number().int().min(1).max(16).default(1),
     /** Calls waiting for a worker before more fail as overloaded. */
     maxQueue: z.number().int().min(0).max(100_000).default(256),
+    /** How long a call may wait for a free worker (one being replaced included) before it fails as overloaded, in ms. */
+    queueTimeoutMs: z.number().int().min(1).max(60_000).default(1000),
     /** Calls one instance serves before it is rebuilt from the compiled module. */
     recycleAfterCalls: z.number().int().min(1).default(10_000),
   })

@@ -59,6 +59,7 @@ async function setupWasm(file: string, name: string, options: WasmOptions, conte
     threads: options.threads,
     maxQueue: options.maxQueue,
     timeoutMs: options.timeoutMs,
+    queueTimeoutMs: options.queueTimeoutMs,
   })
   try {
     await pool.start()

@@ -7,6 +7,7 @@ export interface WasmPoolOptions extends WorkerData {
   threads: number
   maxQueue: number
   timeoutMs: number
+  queueTimeoutMs: number
 }
 
 /** How long a fresh worker may take to load Extism and instantiate the module. */
@@ -37,7 +38,7 @@ interface Waiter {
 
 /**
  * Runs one WASM plugin's calls on worker threads, off the event loop. A call gets a free worker
- * or waits (at most `maxQueue` calls, at most `timeoutMs`); once running it has `timeoutMs`,
+ * or waits (at most `maxQueue` calls, at most `queueTimeoutMs`); once running it has `timeoutMs`,
  * after which its thread is terminated (tinypool's abort) and a fresh one is started and warmed
  * before it takes calls again. Never throws for a plugin's failure: it answers a failure kind.
  */
@@ -90,8 +91,8 @@ export class WasmPool {
         timer: setTimeout(() => {
           const at = this.#waiting.indexOf(waiter)
           if (at !== -1) this.#waiting.splice(at, 1)
-          resolve({ ok: false, kind: 'overloaded', message: `no worker was free within ${this.#options.timeoutMs} ms`, logs: [] })
-        }, this.#options.timeoutMs),
+          resolve({ ok: false, kind: 'overloaded', message: `no worker was free within ${this.#options.queueTimeoutMs} ms`, logs: [] })
+        }, this.#options.queueTimeoutMs),
       }
       this.#waiting.push(waiter)
     })

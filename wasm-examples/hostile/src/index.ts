@@ -1,6 +1,7 @@
 // A deliberately badly behaved plugin, for the host's containment tests (not an example to copy).
 // What it does is chosen by the last text of the prompt: loop, grow, trap, abort, garbage, huge,
-// badutf8; anything else continues normally.
+// badutf8; `config` reads its config 16 times (many Extism memory blocks a call: an instance
+// that is never reset runs out of block addresses within ~2k calls); anything else continues.
 import { Host } from '@extism/as-pdk'
 import { configString, continueRequest, readInput, texts, writeOutput } from '../../shared/sluice'
 
@@ -29,6 +30,9 @@ export function preRequest(): i32 {
     const bytes = new Uint8Array(3)
     bytes.fill(0xff)
     Host.output(bytes)
+  } else if (mode == 'config') {
+    for (let i = 0; i < 16; i++) sink += configString('hugeBytes', '').length
+    continueRequest()
   } else {
     continueRequest()
   }
