@@ -61,6 +61,7 @@ const HOSTILE: [mode: string, status: number, kind: string][] = [
   ['abort', 500, 'trap'],
   ['garbage', 500, 'invalid output'],
   ['huge', 500, 'output too large'],
+  ['hugefast', 500, 'output too large'],
   ['badutf8', 500, 'invalid output'],
 ]
 
@@ -98,10 +99,11 @@ describe('hostile WASM plugins are contained', () => {
   it('fails open when configured: the request goes on, the failure is logged with its detail', async () => {
     for (const [mode] of HOSTILE) expect((await ask('open', mode)).choices[0].message.content, mode).toBe(`Echo: ${mode}`)
     const failures = logs.filter((l) => l.msg === 'wasm plugin failed' && l.plugin === 'hostile-open.wasm')
-    expect(failures.map((l) => l.kind)).toEqual(['timeout', 'trap', 'trap', 'trap', 'invalid_output', 'output_too_large', 'invalid_output'])
+    expect(failures.map((l) => l.kind)).toEqual(['timeout', 'trap', 'trap', 'trap', 'invalid_output', 'output_too_large', 'output_too_large', 'invalid_output'])
     expect(failures.every((l) => l.failOpen === true && l.level === 'error' && typeof l.detail === 'string')).toBe(true)
     expect(failures[4].detail).toMatch(/not JSON/)
     expect(failures[5].detail).toMatch(/262144 bytes is over maxOutputBytes \(65536\)/)
+    expect(failures[6].detail).toMatch(/262146 bytes is over maxOutputBytes \(65536\)/)
     // The plugin's own log call (its abort handler) reaches the gateway log under its name.
     expect(logs).toContainEqual(expect.objectContaining({ level: 'error', plugin: 'hostile-open.wasm', hook: 'preRequest', msg: expect.stringContaining('abort: the plugin gave up') }))
   })
@@ -133,7 +135,7 @@ describe('hostile WASM plugins are contained', () => {
     await expect.poll(() => count('hostile.wasm', 'timeout')).toBe(2) // loop, and the streamed loop
     expect(await count('hostile.wasm', 'trap')).toBe(4) // grow, trap, abort, and the Anthropic trap
     expect(await count('hostile.wasm', 'invalid_output')).toBe(2)
-    expect(await count('hostile.wasm', 'output_too_large')).toBe(1)
+    expect(await count('hostile.wasm', 'output_too_large')).toBe(2)
     await expect.poll(() => count('hostile-open.wasm', 'timeout')).toBe(2)
     expect(await count('guardrail.wasm', 'timeout')).toBe(0)
   })

@@ -32,8 +32,33 @@ const logger = { debug: collect('debug'), info: collect('info'), warn: collect('
 let plugin: Promise<Plugin> | undefined
 let calls = 0
 
+// The optional fast path (`sluice` host functions, see wasm-examples/README.md): Extism's own
+// input/output move 8 bytes per host call (~45 µs for 4 KB); these copy in one call.
+let memory: { buffer: ArrayBuffer } | undefined
+let input: Uint8Array = new Uint8Array(0)
+let fastOutput: Uint8Array | null = null
+let fastOutputLength = 0
+const encoder = new TextEncoder()
+const functions = {
+  sluice: {
+    /** Copies the call's input (Extism `input_length()` bytes) to `ptr` in the guest's memory. */
+    read_input(_cc: unknown, ptr: number, len: number) {
+      new Uint8Array(memory!.buffer, ptr >>> 0, Math.min(len >>> 0, input.length)).set(input.subarray(0, len >>> 0))
+    },
+    /** Takes `len` bytes at `ptr` as the call's output (instead of Extism's output_set). */
+    write_output(_cc: unknown, ptr: number, len: number) {
+      // Over the cap: not copied; the size alone is reported (checked after the call).
+      fastOutput = len >>> 0 > data.maxOutputBytes ? new Uint8Array(0) : new Uint8Array(memory!.buffer, ptr >>> 0, len >>> 0).slice()
+      fastOutputLength = len >>> 0
+    },
+  },
+}
+
 function instance(): Promise<Plugin> {
-  plugin ??= createPlugin({ wasm: [{ module: data.module }] }, { useWasi: data.wasi, config: data.config, logger, enableWasiOutput: false })
+  plugin ??= createPlugin({ wasm: [{ module: data.module }] }, { useWasi: data.wasi, config: data.config, functions, logger, enableWasiOutput: false }).then(async (p) => {
+    memory = (await p.getInstance()).exports.memory as unknown as { buffer: ArrayBuffer }
+    return p
+  })
   return plugin
 }
 
@@ -58,8 +83,10 @@ export default async function run(task: WorkerTask): Promise<WorkerResult> {
   if (task.hook === '') return { ok: true, decision: { action: 'continue' }, logs }
   let bytes: Uint8Array | null
   try {
-    const output = await p.call(task.hook, task.input)
-    bytes = output ? output.bytes() : null
+    input = encoder.encode(task.input)
+    fastOutput = null
+    const output = await p.call(task.hook, input)
+    bytes = fastOutput ?? (output ? output.bytes() : null)
   } catch (error) {
     // A trap may leave the guest's heap half-updated: start again from the module.
     await discard()
@@ -68,8 +95,9 @@ export default async function run(task: WorkerTask): Promise<WorkerResult> {
   }
   if (++calls >= data.recycleAfterCalls) await discard()
   else await p.reset()
-  if (bytes && bytes.length > data.maxOutputBytes)
-    return { ok: false, kind: 'output_too_large', message: `output of ${bytes.length} bytes is over maxOutputBytes (${data.maxOutputBytes})`, logs }
+  const length = fastOutput ? fastOutputLength : (bytes?.length ?? 0)
+  if (length > data.maxOutputBytes)
+    return { ok: false, kind: 'output_too_large', message: `output of ${length} bytes is over maxOutputBytes (${data.maxOutputBytes})`, logs }
   try {
     return { ok: true, decision: decodeOutput(bytes, task.hook as HookName), logs }
   } catch (error) {
