@@ -39,8 +39,8 @@ interface Waiter {
 /**
  * Runs one WASM plugin's calls on worker threads, off the event loop. A call gets a free worker
  * or waits (at most `maxQueue` calls, at most `queueTimeoutMs`); once running it has `timeoutMs`,
- * after which its thread is terminated (tinypool's abort) and a fresh one is started and warmed
- * before it takes calls again. Never throws for a plugin's failure: it answers a failure kind.
+ * after which its thread is terminated and a fresh one is started and warmed before it takes
+ * calls again. Never throws for a plugin's failure: it answers a failure kind.
  */
 export class WasmPool {
   readonly #slots: Slot[] = []
@@ -50,21 +50,21 @@ export class WasmPool {
 
   constructor(options: WasmPoolOptions) {
     this.#options = options
-    const data: WorkerData = { module: options.module, config: options.config, wasi: options.wasi, maxOutputBytes: options.maxOutputBytes, recycleAfterCalls: options.recycleAfterCalls }
-    for (let i = 0; i < options.threads; i++) {
-      this.#slots.push({
-        state: 'starting',
-        pool: new Tinypool({
-          filename: workerFile(),
-          minThreads: 1,
-          maxThreads: 1,
-          idleTimeout: Number.POSITIVE_INFINITY,
-          workerData: data,
-          // Bounds the worker's JS heap (Extism's host blocks included); wasm memory is capped in the module.
-          resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
-        }),
-      })
-    }
+    for (let i = 0; i < options.threads; i++) this.#slots.push({ state: 'starting', pool: this.#thread() })
+  }
+
+  #thread(): Tinypool {
+    const o = this.#options
+    const data: WorkerData = { module: o.module, config: o.config, wasi: o.wasi, maxOutputBytes: o.maxOutputBytes, recycleAfterCalls: o.recycleAfterCalls }
+    return new Tinypool({
+      filename: workerFile(),
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: data,
+      // Bounds the worker's JS heap (Extism's host blocks included); wasm memory is capped in the module.
+      resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+    })
   }
 
   /** Starts every worker and instantiates the module in it; throws when it cannot. */
@@ -98,23 +98,43 @@ export class WasmPool {
     })
   }
 
-  async #run(slot: Slot, task: WorkerTask): Promise<WorkerResult> {
+  /**
+   * Runs a call on an idle slot, racing it against `timeoutMs`. On time-out the slot's thread is
+   * terminated (tinypool's destroy; a task abort through an AbortSignal does the same, but passing
+   * a signal costs ~40 µs on every call) and a fresh thread takes its place once warmed.
+   */
+  #run(slot: Slot, task: WorkerTask): Promise<WorkerResult> {
     slot.state = 'busy'
-    const abort = new AbortController()
-    const timer = setTimeout(() => abort.abort(), this.#options.timeoutMs)
-    try {
-      const result = (await slot.pool.run(task, { signal: abort.signal })) as WorkerResult
-      this.#release(slot)
-      return result
-    } catch (error) {
-      if (this.#closed) return { ok: false, kind: 'crashed', message: 'the plugin was closed during the call', logs: [] }
-      // Aborting terminated the thread; tinypool starts another, which is warmed before use.
-      void this.#warm(slot, false)
-      if (abort.signal.aborted) return { ok: false, kind: 'timeout', message: `no answer within ${this.#options.timeoutMs} ms (worker replaced)`, logs: [] }
-      return { ok: false, kind: 'crashed', message: `the worker died: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300), logs: [] }
-    } finally {
-      clearTimeout(timer)
-    }
+    const pool = slot.pool
+    return new Promise<WorkerResult>((resolve) => {
+      let settled = false
+      const timer = setTimeout(() => {
+        if (settled || this.#closed) return
+        settled = true
+        slot.pool = this.#thread()
+        void pool.destroy().catch(() => {})
+        void this.#warm(slot, false)
+        resolve({ ok: false, kind: 'timeout', message: `no answer within ${this.#options.timeoutMs} ms (worker replaced)`, logs: [] })
+      }, this.#options.timeoutMs)
+      pool.run(task).then(
+        (result: WorkerResult) => {
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          this.#release(slot)
+          resolve(result)
+        },
+        (error: unknown) => {
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          if (this.#closed) return resolve({ ok: false, kind: 'crashed', message: 'the plugin was closed during the call', logs: [] })
+          // The thread died on its own (e.g. its heap limit); tinypool starts another, warmed before use.
+          void this.#warm(slot, false)
+          resolve({ ok: false, kind: 'crashed', message: `the worker died: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300), logs: [] })
+        },
+      )
+    })
   }
 
   #release(slot: Slot): void {
@@ -128,15 +148,21 @@ export class WasmPool {
 
   async #warm(slot: Slot, strict: boolean): Promise<void> {
     slot.state = 'starting'
-    const abort = new AbortController()
-    const timer = setTimeout(() => abort.abort(), WARM_TIMEOUT_MS)
+    const pool = slot.pool
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the module did not instantiate within ${WARM_TIMEOUT_MS} ms`)), WARM_TIMEOUT_MS)
+    })
     try {
-      const result = (await slot.pool.run({ hook: '', input: '' } satisfies WorkerTask, { signal: abort.signal })) as WorkerResult
+      const result = (await Promise.race([pool.run({ hook: '', input: '' } satisfies WorkerTask), timeout])) as WorkerResult
       if (!result.ok) throw new Error(result.message)
-      this.#release(slot)
+      if (slot.pool === pool) this.#release(slot)
     } catch (error) {
-      if (this.#closed) return
-      if (strict) throw error instanceof Error && abort.signal.aborted ? new Error(`the module did not instantiate within ${WARM_TIMEOUT_MS} ms`) : error
+      if (this.#closed || slot.pool !== pool) return
+      if (strict) throw error
+      // A start that hangs or fails: a fresh thread, a little later.
+      slot.pool = this.#thread()
+      void pool.destroy().catch(() => {})
       setTimeout(() => void this.#warm(slot, false), RETRY_MS).unref()
     } finally {
       clearTimeout(timer)
