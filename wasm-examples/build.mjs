@@ -8,7 +8,7 @@ import asc from 'assemblyscript/asc'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 process.chdir(here)
-const plugins = ['guardrail', 'tagger', 'system-prompt', 'hostile']
+const plugins = ['guardrail', 'tagger', 'system-prompt', 'hostile', 'hooks-probe']
 const force = process.argv.includes('--force')
 
 const newest = (dir) =>

@@ -12,7 +12,6 @@ import { wasmApi } from './wasm-api.js'
 import type { WasmModule } from './wasm-api.js'
 import type { FailureKind, WorkerLog, WorkerResult } from './protocol.js'
 
-
 /**
  * Builds a normal Sluice plugin from a `.wasm` file (an Extism plugin exporting hook functions).
  * Its options are checked by `wasmOptionsSchema`; the lifecycle engine runs it like any plugin.
