@@ -23,6 +23,12 @@ export interface SluiceMeta {
   cache?: { result: 'hit-exact' | 'hit-semantic' | 'miss'; score?: number; savedUsd?: number }
   /** Set by a governance plugin: what is left of the budgets this request was charged to. */
   budgets?: { level: 'key' | 'team' | 'customer'; id: string; remainingUsd: number }[]
+  /**
+   * Set by plugins that contain their own failures (WASM plugins): each failed call on this
+   * request, e.g. `{ plugin: 'guard.wasm', hook: 'preRequest', kind: 'timeout', failOpen: false }`;
+   * read by metrics and logs.
+   */
+  pluginFailures?: { plugin: string; hook: string; kind: string; failOpen: boolean }[]
 }
 
 /** Who is calling, as established by the first `policy` hook that authenticates. */

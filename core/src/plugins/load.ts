@@ -6,6 +6,7 @@ import type { Logger, PluginEntry, SetupContext, SluicePlugin } from '@sluice/sd
 import type { LoadedPlugin } from '@sluice/sdk/runtime'
 import { validatePluginInstance } from '@sluice/sdk/runtime'
 import { ConfigError, zodProblems } from '../config/errors.js'
+import { wasmPlugin } from '../wasm/plugin.js'
 
 export interface LoadPluginsOptions {
   configFile: string
@@ -21,7 +22,7 @@ const PATH_LIKE = /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])|\.(c|m)?(t|j)s$/
 /**
  * Loads the config's plugin list in order: npm package names (resolved from the config's
  * directory, then from the gateway's own install), local paths (TypeScript allowed, via jiti),
- * plugin objects, each optionally as `[ref, options]` with options checked by the plugin's
+ * `.wasm` files (sandboxed Extism plugins, see core/src/wasm/), plugin objects, each optionally as `[ref, options]` with options checked by the plugin's
  * own schema. All problems are gathered and thrown together as a ConfigError.
  */
 export async function loadPlugins(entries: readonly PluginEntry[], opts: LoadPluginsOptions): Promise<LoadedPlugin[]> {
@@ -65,11 +66,17 @@ export async function loadPlugins(entries: readonly PluginEntry[], opts: LoadPlu
       problems.push(`${where}: ${label}: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
-  if (problems.length) throw new ConfigError(opts.configFile, problems)
+  if (problems.length) {
+    // Nothing of a refused config may keep running (WASM plugins hold worker threads).
+    for (const plugin of loaded.reverse()) await Promise.resolve(plugin.instance.close?.()).catch(() => {})
+    throw new ConfigError(opts.configFile, problems)
+  }
   return loaded
 }
 
 async function importPlugin(ref: string, configDir: string): Promise<SluicePlugin> {
+  // A WASM plugin (Extism): its options are the host's (core/src/wasm/options.ts).
+  if (/\.wasm$/i.test(ref)) return wasmPlugin(path.resolve(configDir, ref))
   if (PATH_LIKE.test(ref)) {
     const file = path.resolve(configDir, ref)
     const mod = await jitiFor(configDir).import<Record<string, unknown>>(file).catch((error: unknown) => {

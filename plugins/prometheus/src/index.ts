@@ -66,6 +66,8 @@ export default definePlugin({
           metrics.cache.inc({ result: cache.result })
           if (cache.savedUsd) metrics.cacheSaved.inc(cache.savedUsd)
         }
+        // Plugin names come from the config, hooks and kinds are fixed lists: bounded labels.
+        for (const f of ctx.meta.pluginFailures ?? []) metrics.pluginFailures.inc({ plugin: f.plugin, hook: f.hook, kind: f.kind })
         for (const b of ctx.meta.budgets ?? []) {
           const id = budgets.value(`${b.level}:${b.id}`)
           // Past the cap, later budgets are not tracked at all (one 'other' series would mislead).

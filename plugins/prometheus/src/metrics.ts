@@ -23,6 +23,7 @@ export function createMetrics(prefix: string, defaultMetrics: boolean) {
     cost: new Counter({ ...reg, name: `${prefix}cost_usd_total`, help: 'What answers cost, in USD (price table or config prices)', labelNames: ['provider', 'model'] }),
     retries: new Counter({ ...reg, name: `${prefix}retries_total`, help: 'Upstream attempts beyond the first', labelNames: ['provider'] }),
     fallbacks: new Counter({ ...reg, name: `${prefix}fallbacks_total`, help: 'Requests served (or failed) by another target than the first tried', labelNames: ['from', 'to'] }),
+    pluginFailures: new Counter({ ...reg, name: `${prefix}plugin_failures_total`, help: 'Plugin calls that failed (WASM plugins: timeout, trap, invalid_output, output_too_large, crashed, overloaded, plugin_error), whether answered fail-open or fail-closed', labelNames: ['plugin', 'hook', 'kind'] }),
     inFlight: new Gauge({ ...reg, name: `${prefix}requests_in_flight`, help: 'Inference requests being served' }),
   }
 }

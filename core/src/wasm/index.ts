@@ -1,0 +1,5 @@
+export { wasmPlugin } from './plugin.js'
+export { wasmOptionsSchema } from './options.js'
+export type { WasmOptions, WasmOptionsInput } from './options.js'
+export type { FailureKind } from './protocol.js'
+export { FAILURE_KINDS } from './protocol.js'
