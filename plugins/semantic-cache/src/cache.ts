@@ -113,7 +113,10 @@ export class SemanticCache {
       if (state.query) {
         state.vector = await this.#embed(state.query.text)
         const near = state.vector && this.index.nearest(state.query.partition, state.vector)
-        if (near && near.score >= controls.threshold) return this.#serve(ctx, state, { entry: near.entry, result: 'hit-semantic', score: near.score })
+        if (near && near.score >= controls.threshold) {
+          this.index.touch(near.entry)
+          return this.#serve(ctx, state, { entry: near.entry, result: 'hit-semantic', score: near.score })
+        }
       }
     }
     this.stats.misses++

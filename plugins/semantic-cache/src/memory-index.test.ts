@@ -77,3 +77,15 @@ describe('MemoryIndex', () => {
     expect(index.nearest('p', vec(0, 1))!.score).toBeCloseTo(1)
   })
 })
+
+describe('MemoryIndex recency', () => {
+  it('does not count a semantic look that was not a hit as a use', () => {
+    const evicted: string[] = []
+    const index = new MemoryIndex({ maxEntries: 2, maxBytes: 1e9 }, { now: () => 0, onEvict: (e) => evicted.push(e.key) })
+    index.set(entry('a', 0, { partition: 'p', vector: vec(1, 0) }))
+    index.set(entry('b', 0, { partition: 'p', vector: vec(0, 1) }))
+    expect(index.nearest('p', vec(1, 0.2))!.entry.key).toBe('a')
+    index.set(entry('c', 0))
+    expect(evicted).toEqual(['a'])
+  })
+})

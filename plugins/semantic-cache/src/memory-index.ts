@@ -48,7 +48,10 @@ export class MemoryIndex {
     return entry
   }
 
-  /** The most similar live entry of the partition, with its cosine similarity. */
+  /**
+   * The most similar live entry of the partition, with its cosine similarity. Not marked as used:
+   * the caller decides whether the score makes it a hit (then `touch`).
+   */
   nearest(partition: string, vector: Float32Array): { entry: CacheEntry; score: number } | undefined {
     const group = this.#partitions.get(partition)
     if (!group) return undefined
@@ -68,9 +71,7 @@ export class MemoryIndex {
       }
     }
     for (const entry of expired) this.delete(entry.key)
-    if (!best) return undefined
-    this.#touch(best)
-    return { entry: best, score: bestScore }
+    return best && { entry: best, score: bestScore }
   }
 
   /** Adds or replaces an entry, then evicts the least recently used past the limits. */
@@ -133,6 +134,11 @@ export class MemoryIndex {
     this.#byKey.clear()
     this.#partitions.clear()
     this.#bytes = 0
+  }
+
+  /** Marks a held entry as recently used. */
+  touch(entry: CacheEntry): void {
+    if (this.#byKey.get(entry.key) === entry) this.#touch(entry)
   }
 
   #touch(entry: CacheEntry): void {
