@@ -1,6 +1,8 @@
 // A tinypool worker: runs a sentence-embedding model with transformers.js (ONNX Runtime), off the
-// gateway's event loop. One model per worker, loaded on the first task and kept.
-import { env, pipeline } from '@xenova/transformers'
+// gateway's event loop. One model per worker, loaded on the first task and kept. transformers.js
+// is imported on the first task, so a failure to load it rejects that task instead of killing
+// the worker.
+import { meanPoolNormalize } from './pooling.js'
 
 /** Where the model comes from: a hub id (cached under `cacheDir`) or a folder of local models. */
 export interface ModelSource {
@@ -22,18 +24,26 @@ export interface EmbedResult {
   data: Float32Array
 }
 
-type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>
+// As a child process: leave with the gateway, even when it was killed without closing the pool.
+if (process.send) process.once('disconnect', () => process.exit(0))
+
+interface TensorLike<T> {
+  data: T
+  dims: number[]
+}
+
+/** The parts of transformers.js' FeatureExtractionPipeline used here. */
+interface Extractor {
+  tokenizer(texts: string[], options: { padding: boolean; truncation: boolean }): { attention_mask: TensorLike<BigInt64Array> } & Record<string, unknown>
+  model(inputs: Record<string, unknown>): Promise<Record<string, TensorLike<Float32Array> | undefined>>
+}
 
 let loaded: { id: string; extractor: Promise<Extractor> } | undefined
 
 function load(source: ModelSource): Promise<Extractor> {
   const id = JSON.stringify(source)
   if (loaded?.id === id) return loaded.extractor
-  env.allowRemoteModels = source.allowRemoteModels
-  env.allowLocalModels = true
-  if (source.localModelPath) env.localModelPath = source.localModelPath
-  env.cacheDir = source.cacheDir
-  const extractor = pipeline('feature-extraction', source.model, { quantized: source.quantized }) as unknown as Promise<Extractor>
+  const extractor = open(source)
   loaded = { id, extractor }
   // A failed load is retried by the next task, not cached forever.
   extractor.catch(() => {
@@ -42,9 +52,22 @@ function load(source: ModelSource): Promise<Extractor> {
   return extractor
 }
 
+async function open(source: ModelSource): Promise<Extractor> {
+  const { env, pipeline } = await import('@xenova/transformers')
+  env.allowRemoteModels = source.allowRemoteModels
+  env.allowLocalModels = true
+  if (source.localModelPath) env.localModelPath = source.localModelPath
+  env.cacheDir = source.cacheDir
+  return (await pipeline('feature-extraction', source.model, { quantized: source.quantized })) as unknown as Extractor
+}
+
 export default async function embed(task: EmbedTask): Promise<EmbedResult> {
   const extractor = await load(task.source)
   if (task.texts.length === 0) return { dims: 0, data: new Float32Array(0) }
-  const output = await extractor(task.texts, { pooling: 'mean', normalize: true })
-  return { dims: output.dims[output.dims.length - 1], data: output.data }
+  // What the pipeline does for { pooling: 'mean', normalize: true }, with a faster pooling.
+  const inputs = extractor.tokenizer(task.texts, { padding: true, truncation: true })
+  const outputs = await extractor.model(inputs)
+  const hidden = outputs.last_hidden_state ?? outputs.token_embeddings ?? outputs.logits
+  if (!hidden || hidden.dims.length !== 3) throw new Error('the model has no [batch, tokens, dim] output (last_hidden_state)')
+  return { dims: hidden.dims[2], data: meanPoolNormalize(hidden.data, hidden.dims, inputs.attention_mask.data) }
 }

@@ -41,11 +41,24 @@ function workerFile(): string {
 }
 
 /**
- * transformers.js in tinypool worker threads, behind a batcher. `warmUp` loads the model in
- * every thread, so a missing model fails at start, not on the first request.
+ * transformers.js in tinypool workers, behind a batcher. `warmUp` loads the model in every
+ * worker, so a missing model fails at start, not on the first request.
+ *
+ * The workers are child processes, not threads: onnxruntime-node's addon cannot be loaded again
+ * by a new thread once every thread that loaded it has exited ("Module did not self-register"),
+ * which a config reload, a restarted embedded gateway or a respawned crashed worker all do. A
+ * process also keeps a crashing model away from the gateway. The cost is IPC (typed arrays
+ * travel with advanced serialization), a fraction of a model call, amortized by batching.
  */
 export function createLocalEmbedder(options: EmbedderOptions, source: ModelSource): Embedder & { warmUp(): Promise<void> } {
-  const pool = new Tinypool({ filename: workerFile(), minThreads: options.threads, maxThreads: options.threads, idleTimeout: 0 })
+  const pool = new Tinypool({
+    filename: workerFile(),
+    runtime: 'child_process',
+    serialization: 'advanced',
+    minThreads: options.threads,
+    maxThreads: options.threads,
+    idleTimeout: 0,
+  })
   const run = async (texts: string[]): Promise<Float32Array[]> => {
     const result = (await pool.run({ source, texts } satisfies EmbedTask)) as EmbedResult
     return texts.map((_, i) => result.data.slice(i * result.dims, (i + 1) * result.dims))

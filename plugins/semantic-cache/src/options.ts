@@ -18,8 +18,12 @@ const localEmbedder = z
     quantized: z.boolean().default(true),
     /** Worker threads running the model (each holds its own copy). */
     threads: z.number().int().min(1).max(16).default(1),
-    /** How long a lone request waits for others to share its batch, ms. */
-    batchWindowMs: z.number().min(0).max(50).default(1),
+    /**
+     * How long a lone text waits for others to share its model call, ms. 0: only texts arriving in
+     * the same event-loop turn, or while every worker is busy, share a call (the latter is what
+     * batches under load; a window adds its length to every lone request).
+     */
+    batchWindowMs: z.number().min(0).max(50).default(0),
     /** Texts per model call, at most. */
     maxBatch: z.number().int().min(1).max(512).default(32),
     /** Characters of the user turn that are embedded (the rest still counts in the exact key). */
