@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util'
 import { Pool } from 'undici'
 import { createGateway } from '@sluice/core'
 import { definePlugin } from '@sluice/sdk'
-import semanticCache, { createLocalEmbedder, modelSource, optionsSchema } from '@sluice/semantic-cache'
+import semanticCache, { createLocalEmbedder, localEmbedderSchema, modelSource } from '@sluice/semantic-cache'
 import { makeFixtureModel } from '../plugins/semantic-cache/fixture/make-model.mjs'
 import { startProcess, stopAll } from './lib/processes.mjs'
 
@@ -109,7 +109,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'sluice-embed-bench-'))
 const texts = Array.from({ length: Number(values.texts) }, (_, i) => question(i + N))
 out.push('', '| embedder | texts | batches | texts/s | one text alone p50 ms |', '|---|---|---|---|---|')
 for (const threads of [1, 2]) {
-  const options = optionsSchema.parse({ embedder: { ...embedderOptions, threads } }).embedder
+  const options = localEmbedderSchema.parse({ ...embedderOptions, threads })
   const embedder = createLocalEmbedder(options, modelSource(options, here, dataDir))
   await embedder.warmUp()
   await Promise.all(texts.slice(0, 200).map((t) => embedder.embed(t)))

@@ -10,6 +10,7 @@ import type { RequestRecord, SluiceMeta } from '@sluice/sdk'
 import guardrails from '@sluice/guardrails'
 import semanticCache from '@sluice/semantic-cache'
 import type { SemanticCacheOptions } from '@sluice/semantic-cache'
+import { freePort } from './helpers/cli.js'
 import { startOpenAIUpstream } from './helpers/openai-upstream.js'
 import type { OpenAIUpstream } from './helpers/openai-upstream.js'
 import { FIXTURE_MODEL, ask, askStream } from './helpers/semantic-cache.js'
@@ -42,7 +43,7 @@ afterAll(async () => {
 })
 
 /** A gateway: auth, guardrails (output redaction on `gpt-guarded`), the cache, provider-openai → the mock upstream. */
-async function start(cache: SemanticCacheOptions = {}, dataDir = mkdtempSync(path.join(tmpdir(), 'sluice-cache-'))) {
+async function start(cache: SemanticCacheOptions = {}, dataDir = mkdtempSync(path.join(tmpdir(), 'sluice-cache-')), port = 0) {
   const gateway = await createGateway(
     {
       dataDir,
@@ -51,13 +52,13 @@ async function start(cache: SemanticCacheOptions = {}, dataDir = mkdtempSync(pat
         recorder,
         auth,
         [guardrails, { profiles: { default: { input: false, output: false }, outputOnly: { input: false, rules: { secrets: 'redact', pii: 'redact' } } }, byModel: { 'gpt-guarded': 'outputOnly' } }],
-        [semanticCache, { threshold: 0.9, routes: { models: ['gpt-*'], excludeModels: ['gpt-uncached'] }, ...cache, embedder: { model: FIXTURE_MODEL, ...cache.embedder } }],
-        ['@sluice/provider-openai', { baseURL: upstream.url, keys: [{ value: 'sk-upstream' }], models: ['gpt-4o-mini', 'gpt-guarded', 'gpt-uncached'] }],
+        [semanticCache, { threshold: 0.9, routes: { models: ['gpt-*'], excludeModels: ['gpt-uncached'] }, ...cache, embedder: cache.embedder ?? { model: FIXTURE_MODEL } }],
+        ['@sluice/provider-openai', { baseURL: upstream.url, keys: [{ value: 'sk-upstream' }], models: ['gpt-4o-mini', 'gpt-guarded', 'gpt-uncached', 'text-embedding-3-small'] }],
       ],
     } as never,
     { logWrite: () => {} },
   )
-  await gateway.listen({ port: 0, host: '127.0.0.1' })
+  await gateway.listen({ port, host: '127.0.0.1' })
   gateways.push(gateway)
   const client = (apiKey = 'anon') => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 })
   return { gateway, client, dataDir }
@@ -253,5 +254,17 @@ describe('semantic cache state', () => {
     await ask(client('vk-1'), 'What is the best coffee?')
     expect((await ask(client('vk-2'), 'What is the best coffee?')).cache).toBe('hit-exact')
     expect((await ask(client('vk-3'), 'What is the best coffee?')).cache).toBe('miss')
+  })
+
+  it('can embed through an OpenAI-compatible API, here the gateway itself', async () => {
+    // The mock upstream gives every text the same vector: any question in the partition is a neighbour.
+    const port = await freePort()
+    const { client } = await start({ embedder: { url: `http://127.0.0.1:${port}/v1`, model: 'text-embedding-3-small', apiKey: 'anon' } }, undefined, port)
+    const before = upstream.received.length
+    await ask(client(), 'What is the capital of Portugal?')
+    const neighbour = await ask(client(), 'How do I bake bread?')
+    expect(neighbour).toMatchObject({ text: 'You said: What is the capital of Portugal?', cache: 'hit-semantic', score: 1 })
+    const embeddings = upstream.received.slice(before).filter((r) => r.path === '/v1/embeddings')
+    expect(embeddings.map((r) => r.json.input)).toEqual([['What is the capital of Portugal?'], ['How do I bake bread?']])
   })
 })

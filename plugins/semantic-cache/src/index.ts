@@ -6,13 +6,14 @@ import { SemanticCache } from './cache.js'
 import { createLocalEmbedder, modelSource } from './local-embedder.js'
 import type { Embedder } from './local-embedder.js'
 import { optionsSchema } from './options.js'
+import { createRemoteEmbedder } from './remote-embedder.js'
 import { RedisSync } from './redis-sync.js'
 import { SqliteEntryStore } from './sqlite-store.js'
 
 /**
  * An exact and semantic response cache. Exact: a hash of the caller's namespace and every
  * request field that changes the answer. Semantic: the last user turn embedded locally
- * (transformers.js in worker threads, batched), matched by cosine similarity among entries
+ * (transformers.js in worker processes, batched; or an OpenAI-compatible embeddings API), matched by cosine similarity among entries
  * with the same namespace and the same context (system prompt, earlier turns, model, params).
  * Entries persist in SQLite under dataDir and, with `redis`, are shared between nodes.
  * Hits answer early (`ctx.respond`), as JSON or as a replayed SSE stream, so the response hooks
@@ -31,21 +32,31 @@ export default definePlugin({
   // A cache that breaks must not break requests: they go upstream, and the error is logged.
   failOpen: true,
   async setup(options, { configDir, dataDir, log }) {
-    let embedder: (Embedder & { warmUp(): Promise<void> }) | undefined
+    let embedder: Embedder | undefined
     let sqlite: SqliteEntryStore | undefined
     let redis: RedisSync | undefined
-    const source = modelSource(options.embedder, configDir, dataDir)
+    const config = options.embedder
+    // Names the vectors' model in the semantic partition: vectors of two models never meet.
+    let embedModel: string
     try {
-      if (options.semantic) {
-        embedder = createLocalEmbedder(options.embedder, source)
-        await embedder.warmUp()
+      if ('url' in config) {
+        embedModel = `${config.url}#${config.model}#${config.dimensions ?? ''}`
+        if (options.semantic) embedder = createRemoteEmbedder(config)
+      } else {
+        const source = modelSource(config, configDir, dataDir)
+        embedModel = source.model
+        if (options.semantic) {
+          const local = createLocalEmbedder(config, source)
+          embedder = local
+          await local.warmUp()
+        }
       }
       if (options.sqlite !== false)
         sqlite = new SqliteEntryStore(path.resolve(dataDir, options.sqlite.replace(/^sqlite:/, '')), (error) =>
           log.error('semantic-cache: sqlite write failed', { error: error instanceof Error ? error.message : String(error) }),
         )
       if (options.redis) redis = new RedisSync(options.redis, options.redisPrefix, randomUUID(), log)
-      const cache = new SemanticCache(options, { log, embedder, embedModel: source.model, sqlite, redis })
+      const cache = new SemanticCache(options, { log, embedder, embedModel, sqlite, redis })
       await cache.load()
       const sweeper = setInterval(() => cache.sweep(), Math.min(60_000, options.ttlSeconds * 1000))
       sweeper.unref()
@@ -73,7 +84,8 @@ export default definePlugin({
   },
 })
 
-export { optionsSchema } from './options.js'
+export { localEmbedderSchema, optionsSchema } from './options.js'
+export { createRemoteEmbedder } from './remote-embedder.js'
 export type { SemanticCacheOptions } from './options.js'
 export { SemanticCache } from './cache.js'
 export { MemoryIndex } from './memory-index.js'

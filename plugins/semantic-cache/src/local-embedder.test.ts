@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { makeFixtureModel } from '../fixture/make-model.mjs'
 import { createLocalEmbedder, modelSource } from './local-embedder.js'
-import { optionsSchema } from './options.js'
+import { localEmbedderSchema } from './options.js'
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0)
 
@@ -13,7 +13,7 @@ const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * 
 describe('local embedder (fixture model, worker thread)', () => {
   const modelDir = makeFixtureModel()
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sluice-embed-'))
-  const options = optionsSchema.parse({ embedder: { model: modelDir, threads: 1 } }).embedder
+  const options = localEmbedderSchema.parse({ model: modelDir, threads: 1 })
   const source = modelSource(options, '/', dataDir)
   const embedder = createLocalEmbedder(options, source)
   beforeAll(() => embedder.warmUp())

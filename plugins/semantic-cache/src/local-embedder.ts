@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import Tinypool from 'tinypool'
 import { Batcher } from './batcher.js'
 import type { EmbedResult, EmbedTask, ModelSource } from './embed-worker.js'
-import type { EmbedderOptions } from './options.js'
+import type { LocalEmbedderOptions } from './options.js'
 
 /** Turns texts into unit vectors. */
 export interface Embedder {
@@ -18,7 +18,7 @@ export interface Embedder {
  * that exists) is read locally and never fetched; anything else is a hub id, looked up in
  * `localModelPath` first, fetched once into `cacheDir` (under dataDir) when remote models are allowed.
  */
-export function modelSource(options: EmbedderOptions, configDir: string, dataDir: string): ModelSource {
+export function modelSource(options: LocalEmbedderOptions, configDir: string, dataDir: string): ModelSource {
   const cacheDir = path.resolve(dataDir, options.cacheDir)
   const asPath = path.resolve(configDir, options.model)
   const looksLikePath = path.isAbsolute(options.model) || options.model.startsWith('.') || (existsSync(asPath) && statSync(asPath).isDirectory())
@@ -50,7 +50,7 @@ function workerFile(): string {
  * process also keeps a crashing model away from the gateway. The cost is IPC (typed arrays
  * travel with advanced serialization), a fraction of a model call, amortized by batching.
  */
-export function createLocalEmbedder(options: EmbedderOptions, source: ModelSource): Embedder & { warmUp(): Promise<void> } {
+export function createLocalEmbedder(options: LocalEmbedderOptions, source: ModelSource): Embedder & { warmUp(): Promise<void> } {
   const pool = new Tinypool({
     filename: workerFile(),
     runtime: 'child_process',

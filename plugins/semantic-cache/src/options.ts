@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-const localEmbedder = z
+export const localEmbedderSchema = z
   .object({
     /**
      * A Hugging Face hub id (`Xenova/all-MiniLM-L6-v2`, downloaded once into `cacheDir`) or a
@@ -27,6 +27,25 @@ const localEmbedder = z
     /** Texts per model call, at most. */
     maxBatch: z.number().int().min(1).max(512).default(32),
     /** Characters of the user turn that are embedded (the rest still counts in the exact key). */
+    maxChars: z.number().int().positive().default(2000),
+  })
+  .strict()
+
+const remoteEmbedder = z
+  .object({
+    /** Base URL of an OpenAI-compatible API (`https://api.openai.com/v1`, or the gateway's own `…/v1`). */
+    url: z.url(),
+    /** The embedding model to ask for. */
+    model: z.string().min(1),
+    /** Sent as `Authorization: Bearer`; use `${ENV_VAR}`. */
+    apiKey: z.string().min(1).optional(),
+    /** Vector size to ask for (models that support `dimensions`). */
+    dimensions: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().default(5000),
+    /** Requests in flight at once. */
+    concurrency: z.number().int().min(1).max(64).default(4),
+    batchWindowMs: z.number().min(0).max(50).default(0),
+    maxBatch: z.number().int().min(1).max(2048).default(64),
     maxChars: z.number().int().positive().default(2000),
   })
   .strict()
@@ -70,8 +89,11 @@ export const optionsSchema = z
     singleFlightTimeoutMs: z.number().int().min(0).default(30_000),
     /** Which requests are cached. */
     routes: routeSelector.default({ models: ['*'], excludeModels: [], paths: ['*'] }),
-    /** The local embedding model (transformers.js in worker threads). */
-    embedder: localEmbedder.default(localEmbedder.parse({})),
+    /**
+     * The embedding model: local (transformers.js in worker processes; the default), or an
+     * OpenAI-compatible embeddings API when `url` is given.
+     */
+    embedder: z.union([remoteEmbedder, localEmbedderSchema]).default(localEmbedderSchema.parse({})),
     /** Persist entries in this SQLite file (relative to dataDir); `false` keeps them in memory only. */
     sqlite: z.union([z.string().min(1), z.literal(false)]).default('semantic-cache.db'),
     /** Share entries between nodes through this Redis (`redis://…`). */
@@ -83,4 +105,5 @@ export const optionsSchema = z
 
 export type SemanticCacheOptions = z.input<typeof optionsSchema>
 export type ResolvedOptions = z.output<typeof optionsSchema>
-export type EmbedderOptions = ResolvedOptions['embedder']
+export type LocalEmbedderOptions = z.output<typeof localEmbedderSchema>
+export type RemoteEmbedderConfig = z.output<typeof remoteEmbedder>
