@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import OpenAI from 'openai'
+import Anthropic from '@anthropic-ai/sdk'
 import { createGateway } from '@sluice/core'
 import type { Gateway } from '@sluice/core'
 import { definePlugin } from '@sluice/sdk'
@@ -78,8 +79,11 @@ async function recordOf(id: string) {
 
 describe('semantic cache through a real gateway (OpenAI SDK, mock OpenAI upstream)', () => {
   let client: (apiKey?: string) => OpenAI
+  let url: string
   beforeAll(async () => {
-    ;({ client } = await start())
+    const started = await start()
+    client = started.client
+    url = started.gateway.url
   })
 
   it('serves an exact repeat from the cache, with its original cost as the saving', async () => {
@@ -206,6 +210,21 @@ describe('semantic cache through a real gateway (OpenAI SDK, mock OpenAI upstrea
     expect(hit).toMatchObject({ text: 'You said: my ssn is [REDACTED:SSN]', cache: 'hit-exact' })
     const streamed = await askStream(client(), q, { model: 'gpt-guarded' })
     expect(streamed).toMatchObject({ text: 'You said: my ssn is [REDACTED:SSN]', cache: 'hit-exact' })
+  })
+
+  it('serves Anthropic clients from the cache too, in their own format (JSON and stream)', async () => {
+    const anthropic = new Anthropic({ baseURL: `${url}/anthropic`, apiKey: 'anon', maxRetries: 0 })
+    const params = { model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user' as const, content: 'Name a famous French river' }] }
+    const first = await anthropic.messages.create(params)
+    expect(await upstreamCalls(async () => {
+      const { data, response } = await anthropic.messages.create(params).withResponse()
+      expect(response.headers.get('x-sluice-cache')).toBe('hit-exact')
+      expect(data.content).toEqual(first.content)
+      expect(data.usage.output_tokens).toBe(first.usage.output_tokens)
+      const streamed = await anthropic.messages.stream(params).finalMessage()
+      expect(streamed.content).toEqual(first.content)
+      expect(streamed.stop_reason).toBe('end_turn')
+    })).toBe(0)
   })
 
   it('sends 50 identical concurrent questions upstream once', async () => {
