@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util'
 import { Pool } from 'undici'
 import { createGateway } from '@sluice/core'
 import { definePlugin } from '@sluice/sdk'
-import semanticCache, { createLocalEmbedder, localEmbedderSchema, modelSource } from '@sluice/semantic-cache'
+import semanticCache, { MemoryIndex, createLocalEmbedder, localEmbedderSchema, modelSource } from '@sluice/semantic-cache'
 import { makeFixtureModel } from '../plugins/semantic-cache/fixture/make-model.mjs'
 import { startProcess, stopAll } from './lib/processes.mjs'
 
@@ -125,5 +125,40 @@ for (const threads of [1, 2]) {
   }
   out.push(`| fixture model, ${threads} thread${threads > 1 ? 's' : ''}, batches ≤ ${options.maxBatch} | ${texts.length} | ${embedder.stats.batches - before.batches - 200} | ${Math.round(texts.length / seconds)} | ${pct(alone, 50).toFixed(3)} |`)
   await embedder.close()
+}
+// The brute-force semantic scan: one partition of n vectors of MiniLM's size (384), against a
+// bare loop over the same number of floats.
+out.push('', '| semantic scan, one partition, 384 dims | entries | p50 ms | bare loop p50 ms |', '|---|---|---|---|')
+for (const n of [1000, 10_000]) {
+  const dim = 384
+  const unit = () => {
+    const v = Float32Array.from({ length: dim }, () => rand() - 0.5)
+    const norm = Math.hypot(...v)
+    return v.map((x) => x / norm)
+  }
+  const index = new MemoryIndex({ maxEntries: n, maxBytes: 2 ** 40 })
+  for (let i = 0; i < n; i++) index.set({ key: `k${i}`, namespace: 'a', partition: 'p', vector: unit(), response: {}, createdAt: 0, expiresAt: Date.now() + 3_600_000, bytes: 100 })
+  const floats = new Float32Array(n * dim).map(() => rand())
+  const q = unit()
+  const bare = () => {
+    let best = -Infinity
+    for (let i = 0, o = 0; i < n; i++, o += dim) {
+      let s = 0
+      for (let d = 0; d < dim; d++) s += q[d] * floats[o + d]
+      if (s > best) best = s
+    }
+    return best
+  }
+  const time = (fn) => {
+    for (let i = 0; i < 10; i++) fn()
+    const xs = []
+    for (let i = 0; i < 50; i++) {
+      const t = performance.now()
+      fn()
+      xs.push(performance.now() - t)
+    }
+    return pct(xs, 50)
+  }
+  out.push(`| | ${n} | ${time(() => index.nearest('p', q)).toFixed(3)} | ${time(bare).toFixed(3)} |`)
 }
 process.stdout.write(`${out.join('\n')}\n`)

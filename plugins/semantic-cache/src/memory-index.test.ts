@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ChatResponse } from '@sluice/sdk'
 import { makeEntry } from './entry.js'
 import { MemoryIndex, normalize } from './memory-index.js'
+import { PartitionVectors } from './partition-vectors.js'
 
 const response = (text: string): ChatResponse => ({ id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] })
 const vec = (...xs: number[]) => normalize(new Float32Array(xs))
@@ -87,5 +88,22 @@ describe('MemoryIndex recency', () => {
     expect(index.nearest('p', vec(1, 0.2))!.entry.key).toBe('a')
     index.set(entry('c', 0))
     expect(evicted).toEqual(['a'])
+  })
+})
+
+describe('PartitionVectors', () => {
+  it('keeps rows and entries in step through swap-removes and growth', () => {
+    const group = new PartitionVectors()
+    const entries = Array.from({ length: 40 }, (_, i) => entry(`e${i}`, 0, { vector: vec(Math.cos(i), Math.sin(i)) }))
+    for (const e of entries) expect(group.add(e, e.vector!)).toBe(true)
+    for (const e of entries.filter((_, i) => i % 3 === 0)) group.remove(e)
+    expect(group.size).toBe(26)
+    for (const [i, e] of entries.entries()) {
+      const found = group.best(e.vector!, () => true)!
+      if (i % 3 === 0) expect(found.entry).not.toBe(e)
+      else expect(found).toEqual({ entry: e, score: expect.closeTo(1, 5) })
+    }
+    expect(group.add(entry('odd', 0), new Float32Array(3))).toBe(false)
+    expect(group.best(new Float32Array(3), () => true)).toBeUndefined()
   })
 })

@@ -1,4 +1,5 @@
 import type { CacheEntry } from './entry.js'
+import { PartitionVectors } from './partition-vectors.js'
 
 export interface IndexLimits {
   maxEntries: number
@@ -11,12 +12,12 @@ export interface IndexLimits {
  * past `maxEntries` or `maxBytes`, expiry checked on read and swept periodically.
  *
  * Brute force is deliberate: a partition holds the paraphrases of one conversation context of
- * one tenant, a few to a few thousand vectors; 10,000 384-dimension vectors take ~2 ms to scan.
+ * one tenant, usually a few to a few thousand vectors, kept in one contiguous Float32Array.
  */
 export class MemoryIndex {
   /** Insertion order is recency order: a hit moves its entry to the end. */
   readonly #byKey = new Map<string, CacheEntry>()
-  readonly #partitions = new Map<string, Set<CacheEntry>>()
+  readonly #partitions = new Map<string, PartitionVectors>()
   readonly #limits: IndexLimits
   readonly #now: () => number
   readonly #onEvict: (entry: CacheEntry) => void
@@ -56,22 +57,14 @@ export class MemoryIndex {
     const group = this.#partitions.get(partition)
     if (!group) return undefined
     const now = this.#now()
-    let best: CacheEntry | undefined
-    let bestScore = -Infinity
     const expired: CacheEntry[] = []
-    for (const entry of group) {
-      if (entry.expiresAt <= now) {
-        expired.push(entry)
-        continue
-      }
-      const score = dot(vector, entry.vector!)
-      if (score > bestScore) {
-        bestScore = score
-        best = entry
-      }
-    }
+    const found = group.best(vector, (entry) => {
+      if (entry.expiresAt > now) return true
+      expired.push(entry)
+      return false
+    })
     for (const entry of expired) this.delete(entry.key)
-    return best && { entry: best, score: bestScore }
+    return found
   }
 
   /** Adds or replaces an entry, then evicts the least recently used past the limits. */
@@ -80,11 +73,7 @@ export class MemoryIndex {
     this.delete(entry.key)
     this.#byKey.set(entry.key, entry)
     this.#bytes += entry.bytes
-    if (entry.partition && entry.vector) {
-      let group = this.#partitions.get(entry.partition)
-      if (!group) this.#partitions.set(entry.partition, (group = new Set()))
-      group.add(entry)
-    }
+    if (entry.partition && entry.vector) this.#addVector(entry, entry.partition, entry.vector)
     while (this.#byKey.size > this.#limits.maxEntries || (this.#bytes > this.#limits.maxBytes && this.#byKey.size > 1)) {
       const oldest = this.#byKey.values().next().value as CacheEntry
       this.delete(oldest.key)
@@ -103,9 +92,7 @@ export class MemoryIndex {
     entry.vector = vector
     entry.bytes += vector.byteLength
     this.#bytes += entry.bytes
-    let group = this.#partitions.get(partition)
-    if (!group) this.#partitions.set(partition, (group = new Set()))
-    group.add(entry)
+    this.#addVector(entry, partition, vector)
     return true
   }
 
@@ -116,7 +103,7 @@ export class MemoryIndex {
     this.#bytes -= entry.bytes
     if (entry.partition) {
       const group = this.#partitions.get(entry.partition)
-      group?.delete(entry)
+      group?.remove(entry)
       if (group && group.size === 0) this.#partitions.delete(entry.partition)
     }
     return true
@@ -136,6 +123,12 @@ export class MemoryIndex {
     this.#bytes = 0
   }
 
+  #addVector(entry: CacheEntry, partition: string, vector: Float32Array): void {
+    let group = this.#partitions.get(partition)
+    if (!group) this.#partitions.set(partition, (group = new PartitionVectors()))
+    group.add(entry, vector)
+  }
+
   /** Marks a held entry as recently used. */
   touch(entry: CacheEntry): void {
     if (this.#byKey.get(entry.key) === entry) this.#touch(entry)
@@ -145,13 +138,6 @@ export class MemoryIndex {
     this.#byKey.delete(entry.key)
     this.#byKey.set(entry.key, entry)
   }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return -Infinity
-  let s = 0
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i]
-  return s
 }
 
 /** Scales a vector to unit length in place (the cosine is then a dot product). */
