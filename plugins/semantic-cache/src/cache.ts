@@ -197,6 +197,9 @@ export class SemanticCache {
   }
 
   #received(record: EntryRecord): void {
+    // A newer answer to the same request, already held, stays.
+    const held = this.index.peek(record.key)
+    if (held && held.createdAt > record.createdAt) return
     const entry = fromRecord(record)
     this.index.set(entry)
     this.#parts.sqlite?.put(record)

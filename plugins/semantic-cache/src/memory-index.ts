@@ -49,6 +49,11 @@ export class MemoryIndex {
     return entry
   }
 
+  /** The entry under `key`, live or not, without marking it as used. */
+  peek(key: string): CacheEntry | undefined {
+    return this.#byKey.get(key)
+  }
+
   /**
    * The most similar live entry of the partition, with its cosine similarity. Not marked as used:
    * the caller decides whether the score makes it a hit (then `touch`).

@@ -16,7 +16,7 @@ export const localEmbedderSchema = z
     cacheDir: z.string().min(1).default('models'),
     /** Load `onnx/model_quantized.onnx` (smaller, faster) rather than `onnx/model.onnx`. */
     quantized: z.boolean().default(true),
-    /** Worker threads running the model (each holds its own copy). */
+    /** Worker processes running the model (each holds its own copy). */
     threads: z.number().int().min(1).max(16).default(1),
     /**
      * How long a lone text waits for others to share its model call, ms. 0: only texts arriving in
