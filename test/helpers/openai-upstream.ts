@@ -26,7 +26,8 @@ type Json = Record<string, unknown>
 /**
  * A mock OpenAI upstream speaking the real wire format. What it does is chosen by the last user
  * message: `error:<status>`, `hang`, `garbage`, `die` (stream cut after two chunks), `slow`
- * (an endless slow stream), `tool` (a tool call); anything else is echoed back ("You said: …").
+ * (an endless slow stream), `tool` (a tool call); anything else is echoed back ("You said: …"),
+ * after `wait:<ms>` milliseconds when the message says so.
  */
 export async function startOpenAIUpstream(): Promise<OpenAIUpstream> {
   const sockets = new Set<Socket>()
@@ -39,7 +40,9 @@ export async function startOpenAIUpstream(): Promise<OpenAIUpstream> {
       const json = raw.length ? (JSON.parse(raw.toString()) as Json) : {}
       state.received.push({ path: req.url ?? '', headers: req.headers, raw, json })
       if (req.url === '/v1/embeddings') return embeddings(json, res)
-      chat(json, req, res, state)
+      const wait = /wait:(\d+)/.exec(lastUser(json))
+      if (wait) setTimeout(() => chat(json, req, res, state), Number(wait[1]))
+      else chat(json, req, res, state)
     })
   })
   server.on('connection', (s) => {

@@ -1,0 +1,76 @@
+import { existsSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Tinypool from 'tinypool'
+import { Batcher } from './batcher.js'
+import type { EmbedResult, EmbedTask, ModelSource } from './embed-worker.js'
+import type { LocalEmbedderOptions } from './options.js'
+
+/** Turns texts into unit vectors. */
+export interface Embedder {
+  embed(text: string): Promise<Float32Array>
+  readonly stats: { batches: number; texts: number }
+  close(): Promise<void>
+}
+
+/**
+ * Where the model comes from: a folder (absolute, `./relative` to the config file, or any path
+ * that exists) is read locally and never fetched; anything else is a hub id, looked up in
+ * `localModelPath` first, fetched once into `cacheDir` (under dataDir) when remote models are allowed.
+ */
+export function modelSource(options: LocalEmbedderOptions, configDir: string, dataDir: string): ModelSource {
+  const cacheDir = path.resolve(dataDir, options.cacheDir)
+  const asPath = path.resolve(configDir, options.model)
+  const looksLikePath = path.isAbsolute(options.model) || options.model.startsWith('.') || (existsSync(asPath) && statSync(asPath).isDirectory())
+  if (looksLikePath)
+    return { model: path.basename(asPath), localModelPath: path.dirname(asPath), allowRemoteModels: false, cacheDir, quantized: options.quantized }
+  return {
+    model: options.model,
+    localModelPath: options.localModelPath ? path.resolve(configDir, options.localModelPath) : undefined,
+    allowRemoteModels: options.allowRemoteModels,
+    cacheDir,
+    quantized: options.quantized,
+  }
+}
+
+/** The compiled worker next to this file; from the sources (tests), the built one in dist/. */
+function workerFile(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url))
+  const sibling = path.join(here, 'embed-worker.js')
+  return existsSync(sibling) ? sibling : path.join(here, '..', 'dist', 'embed-worker.js')
+}
+
+/**
+ * transformers.js in tinypool workers, behind a batcher. `warmUp` loads the model in every
+ * worker, so a missing model fails at start, not on the first request.
+ *
+ * The workers are child processes, not threads: onnxruntime-node's addon cannot be loaded again
+ * by a new thread once every thread that loaded it has exited ("Module did not self-register"),
+ * which a config reload, a restarted embedded gateway or a respawned crashed worker all do. A
+ * process also keeps a crashing model away from the gateway. The cost is IPC (typed arrays
+ * travel with advanced serialization), a fraction of a model call, amortized by batching.
+ */
+export function createLocalEmbedder(options: LocalEmbedderOptions, source: ModelSource): Embedder & { warmUp(): Promise<void> } {
+  const pool = new Tinypool({
+    filename: workerFile(),
+    runtime: 'child_process',
+    serialization: 'advanced',
+    minThreads: options.threads,
+    maxThreads: options.threads,
+    idleTimeout: 0,
+  })
+  const run = async (texts: string[]): Promise<Float32Array[]> => {
+    const result = (await pool.run({ source, texts } satisfies EmbedTask)) as EmbedResult
+    return texts.map((_, i) => result.data.slice(i * result.dims, (i + 1) * result.dims))
+  }
+  const batcher = new Batcher({ run, concurrency: options.threads, windowMs: options.batchWindowMs, maxBatch: options.maxBatch })
+  const maxChars = options.maxChars
+  return {
+    embed: (text) => batcher.embed(text.length > maxChars ? text.slice(-maxChars) : text),
+    stats: batcher.stats,
+    async warmUp() {
+      await Promise.all(Array.from({ length: options.threads }, () => pool.run({ source, texts: ['warm up'] } satisfies EmbedTask)))
+    },
+    close: () => pool.destroy(),
+  }
+}
