@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { MessageChannel } from 'node:worker_threads'
+import type { MessagePort } from 'node:worker_threads'
 import Tinypool from 'tinypool'
 import type { WorkerData, WorkerResult, WorkerTask } from './protocol.js'
 
@@ -24,10 +26,16 @@ function workerFile(): string {
   return fileURLToPath(new URL('../../dist/wasm/worker.js', import.meta.url))
 }
 
-/** One worker thread with its own tinypool (of one), so the host knows each thread's state. */
+/**
+ * One worker thread with its own tinypool (of one), so the host knows each thread's state.
+ * Calls go over `port`, a channel handed to the worker with the warm-up task.
+ */
 interface Slot {
   pool: Tinypool
   state: 'starting' | 'idle' | 'busy' | 'closed'
+  port?: MessagePort
+  /** Takes the answer (or the failure) of the call in progress. */
+  settle?: (result: WorkerResult) => void
 }
 
 interface Waiter {
@@ -61,6 +69,8 @@ export class WasmPool {
       minThreads: 1,
       maxThreads: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
+      // An idle worker must listen to its port, not sleep in Atomics.wait.
+      useAtomics: false,
       workerData: data,
       // Bounds the worker's JS heap (Extism's host blocks included); wasm memory is capped in the module.
       resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
@@ -75,6 +85,11 @@ export class WasmPool {
   /** Threads ready for a call right now (for tests and health). */
   get idleThreads(): number {
     return this.#slots.filter((s) => s.state === 'idle').length
+  }
+
+  /** The worker threads now running (for tests). */
+  get threads(): readonly { terminate(): Promise<number> }[] {
+    return this.#slots.flatMap((s) => s.pool.threads)
   }
 
   call(hook: string, input: string): Promise<WorkerResult> {
@@ -98,42 +113,24 @@ export class WasmPool {
     })
   }
 
-  /**
-   * Runs a call on an idle slot, racing it against `timeoutMs`. On time-out the slot's thread is
-   * terminated (tinypool's destroy; a task abort through an AbortSignal does the same, but passing
-   * a signal costs ~40 µs on every call) and a fresh thread takes its place once warmed.
-   */
+  /** Runs a call on an idle slot, racing it against `timeoutMs`; past it the thread is replaced. */
   #run(slot: Slot, task: WorkerTask): Promise<WorkerResult> {
     slot.state = 'busy'
-    const pool = slot.pool
     return new Promise<WorkerResult>((resolve) => {
-      let settled = false
       const timer = setTimeout(() => {
-        if (settled || this.#closed) return
-        settled = true
-        slot.pool = this.#thread()
-        void pool.destroy().catch(() => {})
-        void this.#warm(slot, false)
+        if (slot.settle !== settle || this.#closed) return
+        slot.settle = undefined
+        this.#replace(slot)
         resolve({ ok: false, kind: 'timeout', message: `no answer within ${this.#options.timeoutMs} ms (worker replaced)`, logs: [] })
       }, this.#options.timeoutMs)
-      pool.run(task).then(
-        (result: WorkerResult) => {
-          if (settled) return
-          settled = true
-          clearTimeout(timer)
-          this.#release(slot)
-          resolve(result)
-        },
-        (error: unknown) => {
-          if (settled) return
-          settled = true
-          clearTimeout(timer)
-          if (this.#closed) return resolve({ ok: false, kind: 'crashed', message: 'the plugin was closed during the call', logs: [] })
-          // The thread died on its own (e.g. its heap limit); tinypool starts another, warmed before use.
-          void this.#warm(slot, false)
-          resolve({ ok: false, kind: 'crashed', message: `the worker died: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300), logs: [] })
-        },
-      )
+      const settle = (result: WorkerResult) => {
+        slot.settle = undefined
+        clearTimeout(timer)
+        resolve(result)
+        if (slot.state === 'busy') this.#release(slot)
+      }
+      slot.settle = settle
+      slot.port!.postMessage(task)
     })
   }
 
@@ -146,18 +143,34 @@ export class WasmPool {
     void this.#run(slot, next.task).then(next.resolve)
   }
 
+  /** Terminates the slot's thread (whatever it is doing) and starts a fresh one, warmed before use. */
+  #replace(slot: Slot): void {
+    const old = slot.pool
+    slot.port?.close()
+    slot.port = undefined
+    slot.pool = this.#thread()
+    void old.destroy().catch(() => {})
+    void this.#warm(slot, false)
+  }
+
+  /** Starts the module in the slot's thread and hands it the port calls will come on. */
   async #warm(slot: Slot, strict: boolean): Promise<void> {
     slot.state = 'starting'
     const pool = slot.pool
+    const channel = new MessageChannel()
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`the module did not instantiate within ${WARM_TIMEOUT_MS} ms`)), WARM_TIMEOUT_MS)
     })
     try {
-      const result = (await Promise.race([pool.run({ hook: '', input: '' } satisfies WorkerTask), timeout])) as WorkerResult
+      const warmUp: WorkerTask = { hook: '', input: '', port: channel.port2 }
+      const result = (await Promise.race([pool.run(warmUp, { transferList: [channel.port2] }), timeout])) as WorkerResult
       if (!result.ok) throw new Error(result.message)
-      if (slot.pool === pool) this.#release(slot)
+      if (slot.pool !== pool || this.#closed) return channel.port1.close()
+      this.#connect(slot, channel.port1)
+      this.#release(slot)
     } catch (error) {
+      channel.port1.close()
       if (this.#closed || slot.pool !== pool) return
       if (strict) throw error
       // A start that hangs or fails: a fresh thread, a little later.
@@ -169,6 +182,20 @@ export class WasmPool {
     }
   }
 
+  #connect(slot: Slot, port: MessagePort): void {
+    slot.port = port
+    port.on('message', (result: WorkerResult) => slot.settle?.(result))
+    // The thread died on its own (e.g. its heap limit): its end of the channel closed.
+    port.on('close', () => {
+      if (slot.port !== port || this.#closed) return
+      const settle = slot.settle
+      slot.settle = undefined
+      this.#replace(slot)
+      settle?.({ ok: false, kind: 'crashed', message: 'the worker died during the call', logs: [] })
+    })
+    port.unref()
+  }
+
   /** Fails waiting calls and terminates every worker. */
   async close(): Promise<void> {
     if (this.#closed) return
@@ -177,7 +204,11 @@ export class WasmPool {
       clearTimeout(waiter.timer)
       waiter.resolve({ ok: false, kind: 'crashed', message: 'the plugin was closed', logs: [] })
     }
-    for (const slot of this.#slots) slot.state = 'closed'
+    for (const slot of this.#slots) {
+      slot.state = 'closed'
+      slot.settle?.({ ok: false, kind: 'crashed', message: 'the plugin was closed during the call', logs: [] })
+      slot.port?.close()
+    }
     await Promise.all(this.#slots.map((s) => s.pool.destroy()))
   }
 }

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads'
 import type { Decision } from './abi.js'
 import type { WasmModule } from './wasm-api.js'
 
@@ -25,6 +26,8 @@ export interface WorkerData {
 export interface WorkerTask {
   hook: string
   input: string
+  /** With the warm-up task (hook ''): the port later calls come on (see WasmPool). */
+  port?: MessagePort
 }
 
 export type WorkerLog = { level: string; message: string }
