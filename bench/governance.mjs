@@ -7,13 +7,13 @@
 // busy 2-core machine can hide.
 //
 //   npm run build && node bench/governance.mjs [--sequential 2000]
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Agent, request } from 'undici'
-import { startProcess, stopAll } from './lib/processes.mjs'
+import { startGateway, startProcess, stopAll } from './lib/processes.mjs'
 import { startRedis } from '../test/services.mjs'
 import governancePlugin from '@sluice/governance'
 import { RequestContext } from '@sluice/sdk/runtime'
@@ -37,12 +37,7 @@ async function main() {
       keys: [{ id: 'bench', name: 'bench', key: KEY, team: 'bench', models: ['gpt-4o*'], budgets: [{ limitUsd: 1e6, period: 'day' }], rateLimits: [{ window: 'minute', requests: 1e9, tokens: 1e12 }] }],
     },
   ]
-  const gateway = async (name, plugins) => {
-    const file = path.join(dir, `${name}.json`)
-    writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1', port: 0 }, dataDir: path.join(dir, name), log: { level: 'info' }, audit: { enabled: false }, plugins }))
-    const started = await startProcess([path.join(root, 'core/dist/cli.js'), 'serve', '--config', file], /"url":"http:\/\/127\.0\.0\.1:(\d+)"/, root)
-    return `http://127.0.0.1:${started.port}`
-  }
+  const gateway = (name, plugins) => startGateway(dir, name, { dataDir: path.join(dir, name), plugins })
   const targets = {
     base: await gateway('base', [provider]),
     embedded: await gateway('embedded', [governance('gov.db'), provider]),

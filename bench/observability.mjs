@@ -6,13 +6,13 @@
 //
 //   npm run build && node bench/observability.mjs [--sequential 2000]
 import { createServer } from 'node:http'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Agent, request } from 'undici'
-import { startProcess, stopAll } from './lib/processes.mjs'
+import { startGateway, startProcess, stopAll } from './lib/processes.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '..')
@@ -28,17 +28,12 @@ async function main() {
   const mock = await startProcess([path.join(here, 'servers/mock-upstream.mjs'), '0'], /ready (\d+)/, root)
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-obs-'))
   const provider = ['@sluice/provider-openai', { id: 'openai', baseURL: `http://127.0.0.1:${mock.port}/v1`, keys: [{ value: 'sk-bench-0000000000000000' }], models: ['gpt-4o-mini'] }]
-  const gateway = async (name, plugins) => {
-    const file = path.join(dir, `${name}.json`)
-    writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1', port: 0 }, log: { level: 'info' }, audit: { enabled: false }, plugins }))
-    const started = await startProcess([path.join(root, 'core/dist/cli.js'), 'serve', '--config', file], /"url":"http:\/\/127\.0\.0\.1:(\d+)"/, root)
-    return `http://127.0.0.1:${started.port}`
-  }
+  const gateway = (name, plugins) => startGateway(dir, name, { plugins })
   const targets = {
     direct: `http://127.0.0.1:${mock.port}`,
     base: await gateway('base', [provider]),
-    observed: await gateway('observed', [['@sluice/request-log', { file: path.join(dir, 'observed.db') }], ['@sluice/prometheus', {}], provider]),
-    traced: await gateway('traced', [['@sluice/request-log', { file: path.join(dir, 'traced.db') }], ['@sluice/prometheus', {}], ['@sluice/otel', { endpoint: `http://127.0.0.1:${sink.address().port}/v1/traces` }], provider]),
+    observed: await gateway('observed', [['@sluice/request-log', { store: path.join(dir, 'observed.db') }], ['@sluice/prometheus', {}], provider]),
+    traced: await gateway('traced', [['@sluice/request-log', { store: path.join(dir, 'traced.db') }], ['@sluice/prometheus', {}], ['@sluice/otel', { endpoint: `http://127.0.0.1:${sink.address().port}/v1/traces` }], provider]),
   }
   const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'How long does shipping take to Lyon? '.repeat(20) }] })
   const agents = Object.fromEntries(Object.keys(targets).map((k) => [k, new Agent({ connections: 1 })]))

@@ -48,7 +48,9 @@ export function encodeInput(hook: HookName, ctx: GatewayContext, extra: { respon
   const input: Record<string, unknown> = { hook, context: contextView(ctx) }
   if (hook === 'preAuth' || hook === 'policy' || hook === 'preRequest') {
     input.texts = ctx.request.texts()
-    input.request = ctx.request.body
+    // The plugin gets a copy (this JSON) and changes the body only through `modify`, so this read
+    // is not a plugin's read: no snapshot for in-place edit detection (a stringify per call).
+    input.request = (ctx.request as { peekBody?(): unknown }).peekBody?.() ?? ctx.request.body
   } else if (hook === 'response') {
     input.response = extra.response
     input.stream = extra.stream ?? false

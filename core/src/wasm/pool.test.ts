@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WasmPool } from './pool.ts'
+import { wasmApi } from './wasm-api.ts'
 
 // The hostile example (built by `npm run build:wasm`): its last prompt text chooses what it does.
 const file = fileURLToPath(new URL('../../../wasm-examples/hostile/build/hostile.wasm', import.meta.url))
@@ -9,7 +10,7 @@ const input = (text: string) => JSON.stringify({ hook: 'preRequest', context: {}
 
 let pool: WasmPool
 beforeAll(async () => {
-  const module = await WebAssembly.compile(readFileSync(file))
+  const module = await wasmApi.compile(readFileSync(file))
   pool = new WasmPool({ module, config: {}, wasi: false, maxOutputBytes: 65536, recycleAfterCalls: 1000, threads: 1, maxQueue: 4, timeoutMs: 10_000, queueTimeoutMs: 10_000 })
   await pool.start()
 })
