@@ -22,8 +22,9 @@ const PATH_LIKE = /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])|\.(c|m)?(t|j)s$/
 /**
  * Loads the config's plugin list in order: npm package names (resolved from the config's
  * directory, then from the gateway's own install), local paths (TypeScript allowed, via jiti),
- * `.wasm` files (sandboxed Extism plugins, see core/src/wasm/), plugin objects, each optionally as `[ref, options]` with options checked by the plugin's
- * own schema. All problems are gathered and thrown together as a ConfigError.
+ * `.wasm` files (sandboxed Extism plugins, see core/src/wasm/) and plugin objects, each
+ * optionally as `[ref, options]` with options checked by the plugin's own schema. All problems
+ * are gathered and thrown together as a ConfigError.
  */
 export async function loadPlugins(entries: readonly PluginEntry[], opts: LoadPluginsOptions): Promise<LoadedPlugin[]> {
   const problems: string[] = []
