@@ -157,6 +157,18 @@ describe('semantic cache through a real gateway (OpenAI SDK, mock OpenAI upstrea
       expect((await ask(client('vk-1'), question, { headers: { 'x-sluice-cache-namespace': 'project-b' } })).cache).toBe('miss')
     })).toBe(4)
     expect((await ask(client('vk-1'), question, { headers: { 'x-sluice-cache-namespace': 'project-b' } })).cache).toBe('hit-exact')
+    // Neither an anonymous caller nor another key reaches a keyed partition through the header.
+    expect(await upstreamCalls(async () => {
+      for (const namespace of ['project-b', 'key:vk-1', 'vk-1']) expect((await ask(client('anon'), question, { headers: { 'x-sluice-cache-namespace': namespace } })).cache).toBe('miss')
+      expect((await ask(client('vk-2'), question, { headers: { 'x-sluice-cache-namespace': 'project-b' } })).cache).toBe('miss')
+    })).toBe(4)
+  })
+
+  it('keeps a tenant whose id contains separators apart from another tenant using the namespace header', async () => {
+    // The auth plugin takes ids as given: `vk-9|ns:shared` is one tenant, `vk-9` another.
+    const question = 'Where are the backups kept?'
+    expect((await ask(client('vk-9|ns:shared'), question)).cache).toBe('miss')
+    expect((await ask(client('vk-9'), question, { headers: { 'x-sluice-cache-namespace': 'shared' } })).cache).toBe('miss')
   })
 
   it('honours no-cache, no-store and a per-request TTL', async () => {

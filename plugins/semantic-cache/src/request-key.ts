@@ -24,10 +24,16 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 /**
  * The caller's partition: its key id (or team, with `namespaceBy: 'team'`) when a policy hook
  * authenticated it, `anon` otherwise; narrowed by the client's namespace header when sent.
+ *
+ * Structured (canonical JSON), never joined with separators: an id or team that contains a
+ * separator (ids come from any authentication plugin) must not spell another tenant's namespace
+ * with a header. The authenticating plugin is part of it too: two plugins may both know an `alice`.
  */
 export function namespaceOf(identity: Identity | undefined, by: 'key' | 'team', clientNamespace: string | undefined): string {
-  const owner = !identity ? 'anon' : by === 'team' && identity.team ? `team:${identity.team}` : `key:${identity.id}`
-  return clientNamespace === undefined ? owner : `${owner}|ns:${clientNamespace}`
+  const owner = !identity
+    ? { kind: 'anon' }
+    : { kind: by === 'team' && identity.team ? 'team' : 'key', id: by === 'team' && identity.team ? identity.team : identity.id, by: identity.by ?? null }
+  return canonicalJson({ ...owner, ns: clientNamespace ?? null })
 }
 
 /** The request without its delivery fields. */
