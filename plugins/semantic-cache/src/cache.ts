@@ -107,7 +107,8 @@ export class SemanticCache {
       const leader = this.flights.pending(state.key)
       if (leader) {
         const hit = await within(leader, this.#options.singleFlightTimeoutMs, ctx.signal)
-        if (hit) return this.#serve(ctx, state, hit)
+        // The leader's semantic hit met the leader's threshold (it may have sent a laxer header).
+        if (hit && (hit.score === undefined || hit.score >= controls.threshold)) return this.#serve(ctx, state, hit)
         // The leader failed, could not store, or took too long: go upstream (without leading).
       } else if (controls.store) state.release = this.flights.lead(state.key)
       if (state.query) {
