@@ -249,6 +249,12 @@ describe('semantic cache through a real gateway (OpenAI SDK, mock OpenAI upstrea
     expect(new Set(answers.map((a) => a.text))).toEqual(new Set(['You said: wait:150 What is the oldest tree?']))
     expect(answers.filter((a) => a.cache === 'miss')).toHaveLength(1)
     expect(answers.filter((a) => a.cache === 'hit-exact')).toHaveLength(49)
+    // The waiting requests were answered before the first one's cost was recorded: they report
+    // the saving all the same (metrics and the request log read it).
+    for (const hit of answers.filter((a) => a.cache === 'hit-exact')) {
+      const { cache } = await recordOf(hit.id.replace('chatcmpl-cache-', ''))
+      expect(cache!.savedUsd).toBeGreaterThan(0)
+    }
   })
 
   it('releases waiting requests when the leader fails', async () => {

@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResponse, GatewayContext, Logger, RequestRecord } from '@sluice/sdk'
+import type { ChatRequest, ChatResponse, GatewayContext, Logger, RequestRecord, SetupContext } from '@sluice/sdk'
 import { answerCacheable, requestCacheable } from './cacheable.js'
 import { readControls } from './controls.js'
 import type { RequestControls } from './controls.js'
@@ -47,6 +47,8 @@ export interface CacheParts {
   embedModel?: string
   sqlite?: SqliteEntryStore
   redis?: RedisSync
+  /** The gateway's price of an answer (the same the request record gets). */
+  cost?: SetupContext['cost']
   /** Epoch ms; injectable for tests. */
   now?: () => number
 }
@@ -135,8 +137,12 @@ export class SemanticCache {
     const now = this.#now()
     const snapshot = structuredClone(response)
     const semantic = state.query && state.vector
+    // Priced now, not in postLog: requests waiting on this one are served before its postLog runs.
+    const target = ctx.target
+    const costUsd = target && response.usage ? this.#parts.cost?.(target.provider, target.model, response.usage) : undefined
     const entry = makeEntry({
       key: state.key,
+      costUsd,
       namespace: state.namespace,
       partition: semantic ? state.query!.partition : undefined,
       vector: semantic ? state.vector : undefined,
@@ -164,7 +170,7 @@ export class SemanticCache {
     this.#release(state, undefined)
     const entry = state.stored
     if (!entry) return
-    entry.costUsd = record.costUsd
+    entry.costUsd = record.costUsd ?? entry.costUsd
     if (state.pendingVector) await state.pendingVector
     const stored = toRecord(entry)
     this.#parts.sqlite?.put(stored)
