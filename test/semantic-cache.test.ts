@@ -239,6 +239,14 @@ describe('semantic cache through a real gateway (OpenAI SDK, mock OpenAI upstrea
     })).toBe(0)
   })
 
+  it('never serves a long turn the answer to another whose embedded part is the same', async () => {
+    // 520 filler words then the question: more tokens than the model takes (512), fewer
+    // characters than maxChars (2000). The model would see only the filler of both.
+    const filler = 'a '.repeat(520)
+    expect((await ask(client(), `${filler}What is the capital of France?`)).cache).toBe('miss')
+    expect(await ask(client(), `${filler}How do I cook pasta today?`)).toMatchObject({ text: `You said: ${filler}How do I cook pasta today?`, cache: 'miss' })
+  })
+
   it('sends 50 identical concurrent questions upstream once', async () => {
     const q = 'wait:150 What is the oldest tree?'
     let answers: Awaited<ReturnType<typeof ask>>[] = []
@@ -284,6 +292,14 @@ describe('semantic cache state', () => {
     await ask(client(), 'four questions about horses')
     expect((await ask(client(), 'two questions about dogs')).cache).toBe('miss') // evicted
     expect((await ask(client(), 'one question about cats')).cache).toBe('hit-exact')
+  })
+
+  it('gives a user turn longer than maxChars exact lookups only: its end alone says nothing of the rest', async () => {
+    const { client } = await start({ embedder: { model: FIXTURE_MODEL, maxChars: 60 } })
+    const end = 'List the parties, the dates and the amounts, in one short paragraph please.'
+    expect((await ask(client(), `Summarise contract one. ${end}`)).cache).toBe('miss')
+    expect(await ask(client(), `Summarise contract two. ${end}`)).toMatchObject({ text: `You said: Summarise contract two. ${end}`, cache: 'miss' })
+    expect((await ask(client(), `Summarise contract two. ${end}`)).cache).toBe('hit-exact')
   })
 
   it('shares a team’s entries with namespaceBy: team, and keeps teams apart', async () => {

@@ -100,7 +100,7 @@ export class SemanticCache {
       key: exactKey(namespace, body),
       namespace,
       controls,
-      query: this.#parts.embedder ? semanticQuery(namespace, body, this.#parts.embedModel) : undefined,
+      query: this.#parts.embedder ? semanticQuery(namespace, body, this.#parts.embedModel, this.#options.embedder.maxChars) : undefined,
     }
     this.#states.set(ctx, state)
     if (controls.lookup) {
@@ -114,8 +114,11 @@ export class SemanticCache {
         // The leader failed, could not store, or took too long: go upstream (without leading).
       } else if (controls.store) state.release = this.flights.lead(state.key)
       if (state.query) {
-        state.vector = await this.#embed(state.query.text)
-        const near = state.vector && this.index.nearest(state.query.partition, state.vector)
+        const query = state.query
+        state.vector = await this.#embed(query.text)
+        // No vector (too long for the model, or the embedder failed): exact layer only, stored so too.
+        if (!state.vector) state.query = undefined
+        const near = state.vector && this.index.nearest(query.partition, state.vector)
         if (near && near.score >= controls.threshold) {
           this.index.touch(near.entry)
           return this.#serve(ctx, state, { entry: near.entry, result: 'hit-semantic', score: near.score })
