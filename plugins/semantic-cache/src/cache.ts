@@ -85,8 +85,8 @@ export class SemanticCache {
     const local = this.#parts.sqlite?.load(now, this.#options.maxEntries) ?? []
     // Oldest first, so the most recent end up most recently used.
     for (const record of local.reverse()) this.index.set(fromRecord(record))
-    const shared = (await this.#parts.redis?.start((record) => this.#received(record))) ?? []
-    for (const record of shared.sort((a, b) => a.createdAt - b.createdAt)) this.#received(record)
+    const shared = (await this.#parts.redis?.start((record) => this.#received(record), this.#options.maxEntries)) ?? []
+    for (const record of shared) this.#received(record)
   }
 
   /** preRequest: answer from the cache, wait for an identical request in flight, or let it go upstream. */
