@@ -157,6 +157,18 @@ describe('semantic cache through a real gateway (OpenAI SDK, mock OpenAI upstrea
       expect((await ask(client('vk-1'), question, { headers: { 'x-sluice-cache-namespace': 'project-b' } })).cache).toBe('miss')
     })).toBe(4)
     expect((await ask(client('vk-1'), question, { headers: { 'x-sluice-cache-namespace': 'project-b' } })).cache).toBe('hit-exact')
+    // Neither an anonymous caller nor another key reaches a keyed partition through the header.
+    expect(await upstreamCalls(async () => {
+      for (const namespace of ['project-b', 'key:vk-1', 'vk-1']) expect((await ask(client('anon'), question, { headers: { 'x-sluice-cache-namespace': namespace } })).cache).toBe('miss')
+      expect((await ask(client('vk-2'), question, { headers: { 'x-sluice-cache-namespace': 'project-b' } })).cache).toBe('miss')
+    })).toBe(4)
+  })
+
+  it('keeps a tenant whose id contains separators apart from another tenant using the namespace header', async () => {
+    // The auth plugin takes ids as given: `vk-9|ns:shared` is one tenant, `vk-9` another.
+    const question = 'Where are the backups kept?'
+    expect((await ask(client('vk-9|ns:shared'), question)).cache).toBe('miss')
+    expect((await ask(client('vk-9'), question, { headers: { 'x-sluice-cache-namespace': 'shared' } })).cache).toBe('miss')
   })
 
   it('honours no-cache, no-store and a per-request TTL', async () => {
@@ -227,6 +239,14 @@ describe('semantic cache through a real gateway (OpenAI SDK, mock OpenAI upstrea
     })).toBe(0)
   })
 
+  it('never serves a long turn the answer to another whose embedded part is the same', async () => {
+    // 520 filler words then the question: more tokens than the model takes (512), fewer
+    // characters than maxChars (2000). The model would see only the filler of both.
+    const filler = 'a '.repeat(520)
+    expect((await ask(client(), `${filler}What is the capital of France?`)).cache).toBe('miss')
+    expect(await ask(client(), `${filler}How do I cook pasta today?`)).toMatchObject({ text: `You said: ${filler}How do I cook pasta today?`, cache: 'miss' })
+  })
+
   it('sends 50 identical concurrent questions upstream once', async () => {
     const q = 'wait:150 What is the oldest tree?'
     let answers: Awaited<ReturnType<typeof ask>>[] = []
@@ -237,6 +257,12 @@ describe('semantic cache through a real gateway (OpenAI SDK, mock OpenAI upstrea
     expect(new Set(answers.map((a) => a.text))).toEqual(new Set(['You said: wait:150 What is the oldest tree?']))
     expect(answers.filter((a) => a.cache === 'miss')).toHaveLength(1)
     expect(answers.filter((a) => a.cache === 'hit-exact')).toHaveLength(49)
+    // The waiting requests were answered before the first one's cost was recorded: they report
+    // the saving all the same (metrics and the request log read it).
+    for (const hit of answers.filter((a) => a.cache === 'hit-exact')) {
+      const { cache } = await recordOf(hit.id.replace('chatcmpl-cache-', ''))
+      expect(cache!.savedUsd).toBeGreaterThan(0)
+    }
   })
 
   it('releases waiting requests when the leader fails', async () => {
@@ -266,6 +292,14 @@ describe('semantic cache state', () => {
     await ask(client(), 'four questions about horses')
     expect((await ask(client(), 'two questions about dogs')).cache).toBe('miss') // evicted
     expect((await ask(client(), 'one question about cats')).cache).toBe('hit-exact')
+  })
+
+  it('gives a user turn longer than maxChars exact lookups only: its end alone says nothing of the rest', async () => {
+    const { client } = await start({ embedder: { model: FIXTURE_MODEL, maxChars: 60 } })
+    const end = 'List the parties, the dates and the amounts, in one short paragraph please.'
+    expect((await ask(client(), `Summarise contract one. ${end}`)).cache).toBe('miss')
+    expect(await ask(client(), `Summarise contract two. ${end}`)).toMatchObject({ text: `You said: Summarise contract two. ${end}`, cache: 'miss' })
+    expect((await ask(client(), `Summarise contract two. ${end}`)).cache).toBe('hit-exact')
   })
 
   it('shares a team’s entries with namespaceBy: team, and keeps teams apart', async () => {

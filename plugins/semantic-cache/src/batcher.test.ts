@@ -24,7 +24,7 @@ describe('Batcher', () => {
     expect(calls.length).toBe(1) // the only worker is busy: they wait together
     finish()
     const vectors = await Promise.all([...first, ...second])
-    expect(vectors.map((v) => v[0])).toEqual([1, 2, 3, 4, 5])
+    expect(vectors.map((v) => v?.[0])).toEqual([1, 2, 3, 4, 5])
     expect(calls).toEqual([['a', 'bb', 'ccc'], ['dddd', 'eeeee']])
     expect(batcher.stats).toEqual({ batches: 2, texts: 5 })
   })

@@ -1,12 +1,12 @@
 interface Waiting {
   text: string
-  resolve(vector: Float32Array): void
+  resolve(vector: Float32Array | undefined): void
   reject(error: unknown): void
 }
 
 export interface BatcherOptions {
-  /** Embeds a batch; one vector per text, in order. */
-  run(texts: string[]): Promise<Float32Array[]>
+  /** Embeds a batch; one vector per text, in order (undefined for a text the model cannot take whole). */
+  run(texts: string[]): Promise<(Float32Array | undefined)[]>
   /** Batches in flight at once (one per worker thread). */
   concurrency: number
   /** How long a lone text waits for company, ms (0: the next turn of the event loop). */
@@ -31,7 +31,7 @@ export class Batcher {
     this.#options = options
   }
 
-  embed(text: string): Promise<Float32Array> {
+  embed(text: string): Promise<Float32Array | undefined> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ text, resolve, reject })
       this.#schedule()
@@ -59,7 +59,7 @@ export class Batcher {
     this.#options
       .run(batch.map((w) => w.text))
       .then(
-        (vectors) => batch.forEach((w, i) => (vectors[i] ? w.resolve(vectors[i]) : w.reject(new Error('embedder returned fewer vectors than texts')))),
+        (vectors) => batch.forEach((w, i) => (i < vectors.length ? w.resolve(vectors[i]) : w.reject(new Error('embedder returned fewer vectors than texts')))),
         (error: unknown) => batch.forEach((w) => w.reject(error)),
       )
       .finally(() => {

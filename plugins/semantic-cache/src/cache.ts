@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResponse, GatewayContext, Logger, RequestRecord } from '@sluice/sdk'
+import type { ChatRequest, ChatResponse, GatewayContext, Logger, RequestRecord, SetupContext } from '@sluice/sdk'
 import { answerCacheable, requestCacheable } from './cacheable.js'
 import { readControls } from './controls.js'
 import type { RequestControls } from './controls.js'
@@ -47,6 +47,8 @@ export interface CacheParts {
   embedModel?: string
   sqlite?: SqliteEntryStore
   redis?: RedisSync
+  /** The gateway's price of an answer (the same the request record gets). */
+  cost?: SetupContext['cost']
   /** Epoch ms; injectable for tests. */
   now?: () => number
 }
@@ -83,8 +85,8 @@ export class SemanticCache {
     const local = this.#parts.sqlite?.load(now, this.#options.maxEntries) ?? []
     // Oldest first, so the most recent end up most recently used.
     for (const record of local.reverse()) this.index.set(fromRecord(record))
-    const shared = (await this.#parts.redis?.start((record) => this.#received(record))) ?? []
-    for (const record of shared.sort((a, b) => a.createdAt - b.createdAt)) this.#received(record)
+    const shared = (await this.#parts.redis?.start((record) => this.#received(record), this.#options.maxEntries)) ?? []
+    for (const record of shared) this.#received(record)
   }
 
   /** preRequest: answer from the cache, wait for an identical request in flight, or let it go upstream. */
@@ -98,7 +100,7 @@ export class SemanticCache {
       key: exactKey(namespace, body),
       namespace,
       controls,
-      query: this.#parts.embedder ? semanticQuery(namespace, body, this.#parts.embedModel) : undefined,
+      query: this.#parts.embedder ? semanticQuery(namespace, body, this.#parts.embedModel, this.#options.embedder.maxChars) : undefined,
     }
     this.#states.set(ctx, state)
     if (controls.lookup) {
@@ -107,12 +109,16 @@ export class SemanticCache {
       const leader = this.flights.pending(state.key)
       if (leader) {
         const hit = await within(leader, this.#options.singleFlightTimeoutMs, ctx.signal)
-        if (hit) return this.#serve(ctx, state, hit)
+        // The leader's semantic hit met the leader's threshold (it may have sent a laxer header).
+        if (hit && (hit.score === undefined || hit.score >= controls.threshold)) return this.#serve(ctx, state, hit)
         // The leader failed, could not store, or took too long: go upstream (without leading).
       } else if (controls.store) state.release = this.flights.lead(state.key)
       if (state.query) {
-        state.vector = await this.#embed(state.query.text)
-        const near = state.vector && this.index.nearest(state.query.partition, state.vector)
+        const query = state.query
+        state.vector = await this.#embed(query.text)
+        // No vector (too long for the model, or the embedder failed): exact layer only, stored so too.
+        if (!state.vector) state.query = undefined
+        const near = state.vector && this.index.nearest(query.partition, state.vector)
         if (near && near.score >= controls.threshold) {
           this.index.touch(near.entry)
           return this.#serve(ctx, state, { entry: near.entry, result: 'hit-semantic', score: near.score })
@@ -134,8 +140,12 @@ export class SemanticCache {
     const now = this.#now()
     const snapshot = structuredClone(response)
     const semantic = state.query && state.vector
+    // Priced now, not in postLog: requests waiting on this one are served before its postLog runs.
+    const target = ctx.target
+    const costUsd = target && response.usage ? this.#parts.cost?.(target.provider, target.model, response.usage) : undefined
     const entry = makeEntry({
       key: state.key,
+      costUsd,
       namespace: state.namespace,
       partition: semantic ? state.query!.partition : undefined,
       vector: semantic ? state.vector : undefined,
@@ -163,7 +173,7 @@ export class SemanticCache {
     this.#release(state, undefined)
     const entry = state.stored
     if (!entry) return
-    entry.costUsd = record.costUsd
+    entry.costUsd = record.costUsd ?? entry.costUsd
     if (state.pendingVector) await state.pendingVector
     const stored = toRecord(entry)
     this.#parts.sqlite?.put(stored)

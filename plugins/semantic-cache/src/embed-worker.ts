@@ -22,6 +22,8 @@ export interface EmbedTask {
 export interface EmbedResult {
   dims: number
   data: Float32Array
+  /** Indexes of the texts cut to the model's token limit: their rows stand for a part of them only. */
+  truncated: number[]
 }
 
 // As a child process: leave with the gateway, even when it was killed without closing the pool.
@@ -34,7 +36,7 @@ interface TensorLike<T> {
 
 /** The parts of transformers.js' FeatureExtractionPipeline used here. */
 interface Extractor {
-  tokenizer(texts: string[], options: { padding: boolean; truncation: boolean }): { attention_mask: TensorLike<BigInt64Array> } & Record<string, unknown>
+  tokenizer: ((texts: string[], options: { padding: boolean; truncation: boolean }) => { attention_mask: TensorLike<BigInt64Array> } & Record<string, unknown>) & { model_max_length?: number }
   model(inputs: Record<string, unknown>): Promise<Record<string, TensorLike<Float32Array> | undefined>>
 }
 
@@ -63,11 +65,24 @@ async function open(source: ModelSource): Promise<Extractor> {
 
 export default async function embed(task: EmbedTask): Promise<EmbedResult> {
   const extractor = await load(task.source)
-  if (task.texts.length === 0) return { dims: 0, data: new Float32Array(0) }
+  if (task.texts.length === 0) return { dims: 0, data: new Float32Array(0), truncated: [] }
   // What the pipeline does for { pooling: 'mean', normalize: true }, with a faster pooling.
   const inputs = extractor.tokenizer(task.texts, { padding: true, truncation: true })
   const outputs = await extractor.model(inputs)
   const hidden = outputs.last_hidden_state ?? outputs.token_embeddings ?? outputs.logits
   if (!hidden || hidden.dims.length !== 3) throw new Error('the model has no [batch, tokens, dim] output (last_hidden_state)')
-  return { dims: hidden.dims[2], data: meanPoolNormalize(hidden.data, hidden.dims, inputs.attention_mask.data) }
+  return { dims: hidden.dims[2], data: meanPoolNormalize(hidden.data, hidden.dims, inputs.attention_mask.data), truncated: truncatedRows(inputs.attention_mask, extractor.tokenizer.model_max_length) }
+}
+
+/** Rows as long as the model takes were (or may have been) cut: the end of their text is not in the vector. */
+function truncatedRows(mask: TensorLike<BigInt64Array>, limit: number | undefined): number[] {
+  const [batch, seq] = mask.dims
+  if (!limit || seq < limit) return []
+  const rows: number[] = []
+  for (let b = 0; b < batch; b++) {
+    let tokens = 0
+    for (let t = 0; t < seq; t++) tokens += Number(mask.data[b * seq + t])
+    if (tokens >= limit) rows.push(b)
+  }
+  return rows
 }

@@ -31,7 +31,7 @@ export default definePlugin({
   options: optionsSchema,
   // A cache that breaks must not break requests: they go upstream, and the error is logged.
   failOpen: true,
-  async setup(options, { configDir, dataDir, log }) {
+  async setup(options, { configDir, dataDir, log, cost }) {
     let embedder: Embedder | undefined
     let sqlite: SqliteEntryStore | undefined
     let redis: RedisSync | undefined
@@ -56,7 +56,7 @@ export default definePlugin({
           log.error('semantic-cache: sqlite write failed', { error: error instanceof Error ? error.message : String(error) }),
         )
       if (options.redis) redis = new RedisSync(options.redis, options.redisPrefix, randomUUID(), log)
-      const cache = new SemanticCache(options, { log, embedder, embedModel, sqlite, redis })
+      const cache = new SemanticCache(options, { log, embedder, embedModel, sqlite, redis, cost })
       await cache.load()
       const sweeper = setInterval(() => cache.sweep(), Math.min(60_000, options.ttlSeconds * 1000))
       sweeper.unref()

@@ -18,6 +18,11 @@ describe('local embedder (fixture model, worker thread)', () => {
   const embedder = createLocalEmbedder(options, source)
   beforeAll(() => embedder.warmUp())
   afterAll(() => embedder.close())
+  const whole = async (text: string) => {
+    const vector = await embedder.embed(text)
+    if (!vector) throw new Error(`not embedded whole: ${text}`)
+    return vector
+  }
 
   it('reads a folder locally, never from the hub', () => {
     expect(source).toMatchObject({ model: 'sluice-tiny-embedder', localModelPath: path.dirname(modelDir), allowRemoteModels: false })
@@ -25,7 +30,7 @@ describe('local embedder (fixture model, worker thread)', () => {
   })
 
   it('scores paraphrases high and unrelated questions low, with unit vectors', async () => {
-    const [a, b, c, d] = await Promise.all(['What is the capital of France?', "what's France's capital city?", 'How do I cook pasta?', 'What is the capital of Germany?'].map((t) => embedder.embed(t)))
+    const [a, b, c, d] = await Promise.all(['What is the capital of France?', "what's France's capital city?", 'How do I cook pasta?', 'What is the capital of Germany?'].map(whole))
     expect(a.length).toBe(128)
     expect(dot(a, a)).toBeCloseTo(1, 4)
     expect(dot(a, b)).toBeGreaterThan(0.95)
@@ -36,12 +41,19 @@ describe('local embedder (fixture model, worker thread)', () => {
   it('batches concurrent texts into few model calls, each text getting its own vector', async () => {
     const before = { ...embedder.stats }
     const texts = Array.from({ length: 40 }, (_, i) => `question number ${i} about ${i % 2 ? 'pasta' : 'the weather'}`)
-    const vectors = await Promise.all(texts.map((t) => embedder.embed(t)))
+    const vectors = await Promise.all(texts.map(whole))
     expect(embedder.stats.texts - before.texts).toBe(40)
     expect(embedder.stats.batches - before.batches).toBeLessThanOrEqual(3)
-    const alone = await embedder.embed(texts[7])
+    const alone = await whole(texts[7])
     expect(dot(alone, vectors[7])).toBeCloseTo(1, 4)
     expect(dot(vectors[0], vectors[1])).toBeLessThan(0.9)
+  })
+
+  it('gives no vector for a text longer than the model takes, and still one for the others of its batch', async () => {
+    // 600 tokens; the fixture model takes 512. Its first 512 alone would stand for it.
+    const [long, short] = await Promise.all([embedder.embed(`${'a '.repeat(600)}What is the capital of France?`), embedder.embed('What is the capital of France?')])
+    expect(long).toBeUndefined()
+    expect(short?.length).toBe(128)
   })
 
   it('fails clearly when the model is missing', async () => {

@@ -8,7 +8,8 @@ import type { LocalEmbedderOptions } from './options.js'
 
 /** Turns texts into unit vectors. */
 export interface Embedder {
-  embed(text: string): Promise<Float32Array>
+  /** The text's unit vector; undefined when the model cannot take the text whole (too many tokens). */
+  embed(text: string): Promise<Float32Array | undefined>
   readonly stats: { batches: number; texts: number }
   close(): Promise<void>
 }
@@ -59,9 +60,11 @@ export function createLocalEmbedder(options: LocalEmbedderOptions, source: Model
     maxThreads: options.threads,
     idleTimeout: 0,
   })
-  const run = async (texts: string[]): Promise<Float32Array[]> => {
+  const run = async (texts: string[]): Promise<(Float32Array | undefined)[]> => {
     const result = (await pool.run({ source, texts } satisfies EmbedTask)) as EmbedResult
-    return texts.map((_, i) => result.data.slice(i * result.dims, (i + 1) * result.dims))
+    const cut = new Set(result.truncated)
+    // A vector of a text's first tokens would make texts that differ only after them look identical.
+    return texts.map((_, i) => (cut.has(i) ? undefined : result.data.slice(i * result.dims, (i + 1) * result.dims)))
   }
   const batcher = new Batcher({ run, concurrency: options.threads, windowMs: options.batchWindowMs, maxBatch: options.maxBatch })
   const maxChars = options.maxChars

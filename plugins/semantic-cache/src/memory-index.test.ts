@@ -54,6 +54,27 @@ describe('MemoryIndex', () => {
     expect(index.get('d')).toBeDefined()
   })
 
+  it('never holds more than maxBytes: an answer bigger than the limit alone, or a vector attached later', () => {
+    const small = entry('a', 0, { text: 'x'.repeat(1000) })
+    const limit = small.bytes * 2 + 10
+    const evicted: string[] = []
+    const index = new MemoryIndex({ maxEntries: 100, maxBytes: limit }, { now: () => 0, onEvict: (e) => evicted.push(e.key) })
+    index.set(small)
+    // Keeping it would evict every other entry and still break the limit.
+    index.set(entry('huge', 0, { text: 'x'.repeat(10_000) }))
+    expect(index.get('huge')).toBeUndefined()
+    expect(index.get('a')).toBeDefined()
+    expect(index.bytes).toBeLessThanOrEqual(limit)
+    // An answer stored without its vector (no-cache) gets it afterwards: the limit still holds.
+    const b = entry('b', 0, { text: 'x'.repeat(1000) })
+    index.set(b)
+    expect(index.size).toBe(2)
+    expect(index.attachVector(b, 'p', new Float32Array(64).fill(0.125))).toBe(true)
+    expect(index.bytes).toBeLessThanOrEqual(limit)
+    expect(evicted).toEqual(['a'])
+    expect(index.nearest('p', new Float32Array(64).fill(0.125))?.entry.key).toBe('b')
+  })
+
   it('finds the nearest vector within a partition only', () => {
     const index = new MemoryIndex({ maxEntries: 100, maxBytes: 1e9 }, { now: () => 0 })
     index.set(entry('near', 0, { partition: 'p', vector: vec(1, 0.1, 0) }))

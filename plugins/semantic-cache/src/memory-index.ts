@@ -72,18 +72,17 @@ export class MemoryIndex {
     return found
   }
 
-  /** Adds or replaces an entry, then evicts the least recently used past the limits. */
+  /**
+   * Adds or replaces an entry, then evicts the least recently used past the limits. An entry
+   * bigger than `maxBytes` alone is not kept: it would empty the cache and still break the limit.
+   */
   set(entry: CacheEntry): void {
-    if (entry.expiresAt <= this.#now()) return
+    if (entry.expiresAt <= this.#now() || entry.bytes > this.#limits.maxBytes) return
     this.delete(entry.key)
     this.#byKey.set(entry.key, entry)
     this.#bytes += entry.bytes
     if (entry.partition && entry.vector) this.#addVector(entry, entry.partition, entry.vector)
-    while (this.#byKey.size > this.#limits.maxEntries || (this.#bytes > this.#limits.maxBytes && this.#byKey.size > 1)) {
-      const oldest = this.#byKey.values().next().value as CacheEntry
-      this.delete(oldest.key)
-      this.#onEvict(oldest)
-    }
+    this.#evict()
   }
 
   /**
@@ -98,6 +97,7 @@ export class MemoryIndex {
     entry.bytes += vector.byteLength
     this.#bytes += entry.bytes
     this.#addVector(entry, partition, vector)
+    this.#evict()
     return true
   }
 
@@ -126,6 +126,15 @@ export class MemoryIndex {
     this.#byKey.clear()
     this.#partitions.clear()
     this.#bytes = 0
+  }
+
+  /** Drops the least recently used entries until the limits hold. */
+  #evict(): void {
+    while (this.#byKey.size > 0 && (this.#byKey.size > this.#limits.maxEntries || this.#bytes > this.#limits.maxBytes)) {
+      const oldest = this.#byKey.values().next().value as CacheEntry
+      this.delete(oldest.key)
+      this.#onEvict(oldest)
+    }
   }
 
   #addVector(entry: CacheEntry, partition: string, vector: Float32Array): void {

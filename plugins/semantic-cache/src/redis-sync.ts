@@ -34,8 +34,12 @@ export class RedisSync {
     this.#log = log
   }
 
-  /** Connects, subscribes (`onEntry` gets other nodes' entries) and returns the live entries already shared. */
-  async start(onEntry: (entry: EntryRecord) => void): Promise<EntryRecord[]> {
+  /**
+   * Connects, subscribes (`onEntry` gets other nodes' entries) and returns the most recent `limit`
+   * live entries already shared, oldest first. Redis holds every node's entries: only `limit`
+   * (and one scan batch) are held in memory while it is read.
+   */
+  async start(onEntry: (entry: EntryRecord) => void, limit = Infinity): Promise<EntryRecord[]> {
     await Promise.all([this.#client.connect(), this.#subscriber.connect()])
     this.#subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.#channel) return
@@ -50,15 +54,17 @@ export class RedisSync {
       }
     })
     await this.#subscriber.subscribe(this.#channel)
-    const entries: EntryRecord[] = []
+    let entries: EntryRecord[] = []
+    const newest = () => entries.sort((a, b) => b.createdAt - a.createdAt).slice(0, limit)
     let cursor = '0'
     do {
       const [next, keys] = await this.#client.scan(cursor, 'MATCH', `${this.#prefix}e:*`, 'COUNT', 500)
       cursor = next
       if (keys.length === 0) continue
       for (const value of await this.#client.mget(...keys)) if (value) entries.push(JSON.parse(value) as EntryRecord)
+      if (entries.length > limit + 500) entries = newest()
     } while (cursor !== '0')
-    return entries
+    return newest().reverse()
   }
 
   /** Stores the entry with its TTL and tells the other nodes, in one round trip; never throws. */

@@ -36,8 +36,8 @@ describe('remote embedder (OpenAI-compatible /embeddings)', () => {
     const [a, b] = await Promise.all([embedder.embed('abc'), embedder.embed('abcdefgh')])
     expect(requests).toHaveLength(1)
     expect(requests[0]).toEqual({ auth: 'Bearer sk-emb', body: { model: 'embed-small', input: ['abc', 'abcdefgh'], dimensions: 3 } })
-    expect(Array.from(a)).toEqual([3 / Math.hypot(3, 1), 1 / Math.hypot(3, 1), 0].map((x) => Math.fround(x)))
-    expect(b[0]).toBeCloseTo(8 / Math.hypot(8, 1), 6)
+    expect(Array.from(a!)).toEqual([3 / Math.hypot(3, 1), 1 / Math.hypot(3, 1), 0].map((x) => Math.fround(x)))
+    expect(b![0]).toBeCloseTo(8 / Math.hypot(8, 1), 6)
   })
 
   it('fails without echoing the service’s body, and on a short answer', async () => {

@@ -42,11 +42,28 @@ describe('exact key', () => {
 
 describe('namespace', () => {
   it('is the key id, or the team with namespaceBy team, narrowed by the client header', () => {
-    expect(namespaceOf(undefined, 'key', undefined)).toBe('anon')
-    expect(namespaceOf({ id: 'vk-1', team: 'red' }, 'key', undefined)).toBe('key:vk-1')
-    expect(namespaceOf({ id: 'vk-1', team: 'red' }, 'team', undefined)).toBe('team:red')
-    expect(namespaceOf({ id: 'vk-2' }, 'team', undefined)).toBe('key:vk-2')
-    expect(namespaceOf({ id: 'vk-1' }, 'key', 'proj-a')).toBe('key:vk-1|ns:proj-a')
+    const red = { id: 'vk-1', team: 'red' }
+    expect(namespaceOf(red, 'team', undefined)).toBe(namespaceOf({ id: 'vk-2', team: 'red' }, 'team', undefined))
+    expect(namespaceOf(red, 'key', undefined)).not.toBe(namespaceOf({ id: 'vk-2', team: 'red' }, 'key', undefined))
+    // A caller without a team falls back to its key, which no team name can spell.
+    expect(namespaceOf({ id: 'red' }, 'team', undefined)).not.toBe(namespaceOf(red, 'team', undefined))
+    expect(namespaceOf(red, 'key', 'proj-a')).not.toBe(namespaceOf(red, 'key', undefined))
+    expect(namespaceOf(undefined, 'key', 'proj-a')).not.toBe(namespaceOf(undefined, 'key', undefined))
+  })
+
+  it('cannot be spelled by another tenant with separators in an id or the header', () => {
+    const seen = new Set([
+      namespaceOf(undefined, 'key', undefined),
+      namespaceOf(undefined, 'key', 'key:vk-1'),
+      namespaceOf({ id: 'vk-1' }, 'key', undefined),
+      namespaceOf({ id: 'vk-1' }, 'key', 'x'),
+      namespaceOf({ id: 'vk-1|ns:x' }, 'key', undefined),
+      namespaceOf({ id: 'anon' }, 'key', undefined),
+      namespaceOf({ id: 'vk-1', team: 'x' }, 'team', undefined),
+      namespaceOf({ id: 'vk-1', by: 'sso' }, 'key', undefined),
+      namespaceOf({ id: 'vk-1', by: 'governance' }, 'key', undefined),
+    ])
+    expect(seen.size).toBe(9)
   })
 })
 

@@ -24,10 +24,16 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 /**
  * The caller's partition: its key id (or team, with `namespaceBy: 'team'`) when a policy hook
  * authenticated it, `anon` otherwise; narrowed by the client's namespace header when sent.
+ *
+ * Structured (canonical JSON), never joined with separators: an id or team that contains a
+ * separator (ids come from any authentication plugin) must not spell another tenant's namespace
+ * with a header. The authenticating plugin is part of it too: two plugins may both know an `alice`.
  */
 export function namespaceOf(identity: Identity | undefined, by: 'key' | 'team', clientNamespace: string | undefined): string {
-  const owner = !identity ? 'anon' : by === 'team' && identity.team ? `team:${identity.team}` : `key:${identity.id}`
-  return clientNamespace === undefined ? owner : `${owner}|ns:${clientNamespace}`
+  const owner = !identity
+    ? { kind: 'anon' }
+    : { kind: by === 'team' && identity.team ? 'team' : 'key', id: by === 'team' && identity.team ? identity.team : identity.id, by: identity.by ?? null }
+  return canonicalJson({ ...owner, ns: clientNamespace ?? null })
 }
 
 /** The request without its delivery fields. */
@@ -54,9 +60,11 @@ export interface SemanticQuery {
 
 /**
  * Semantic layer: the last user turn (text only; a turn with images or audio gets no semantic
- * lookup) and the digest of its context (with the embedding model's name). Undefined when the request has no such turn.
+ * lookup) and the digest of its context (with the embedding model's name). Undefined when the
+ * request has no such turn, or when the turn is longer than `maxChars`: a vector of part of it
+ * would make turns that differ elsewhere look identical (score 1), so those get exact lookups only.
  */
-export function semanticQuery(namespace: string, body: ChatRequest, embedModel = ''): SemanticQuery | undefined {
+export function semanticQuery(namespace: string, body: ChatRequest, embedModel = '', maxChars = Infinity): SemanticQuery | undefined {
   const messages = body.messages
   let last = -1
   for (let i = messages.length - 1; i >= 0; i--)
@@ -70,7 +78,7 @@ export function semanticQuery(namespace: string, body: ChatRequest, embedModel =
   if (typeof message.content === 'string') text = message.content
   else if (message.content.every((p) => p.type === 'text')) text = message.content.map((p) => (p as { text: string }).text).join('\n')
   else return undefined
-  if (!text.trim()) return undefined
+  if (!text.trim() || text.length > maxChars) return undefined
   const { content: _content, ...turnWithoutText } = message
   const context = {
     namespace,
