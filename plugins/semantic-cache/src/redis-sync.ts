@@ -20,6 +20,7 @@ export class RedisSync {
   readonly #channel: string
   readonly #node: string
   readonly #log: Logger
+  #closed = false
   /** Entries shared and received, for tests and logs. */
   readonly stats = { published: 0, received: 0, errors: 0 }
 
@@ -70,7 +71,8 @@ export class RedisSync {
   /** Stores the entry with its TTL and tells the other nodes, in one round trip; never throws. */
   publish(entry: EntryRecord): void {
     const ttl = entry.expiresAt - Date.now()
-    if (ttl <= 0) return
+    // After close: a request that outlived a reload or shutdown shares nothing more.
+    if (ttl <= 0 || this.#closed) return
     const value = JSON.stringify(entry)
     this.#client
       .multi()
@@ -85,6 +87,7 @@ export class RedisSync {
   }
 
   async close(): Promise<void> {
+    this.#closed = true
     await Promise.allSettled([this.#subscriber.quit(), this.#client.quit()])
   }
 }

@@ -68,12 +68,15 @@ export class SqliteEntryStore {
   }
 
   put(record: EntryRecord): void {
+    // A request that outlived a reload or shutdown: its entry is not worth an error.
+    if (!this.#db.open) return
     this.#deletes.delete(record.key)
     this.#puts.set(record.key, record)
     this.#schedule()
   }
 
   delete(key: string): void {
+    if (!this.#db.open) return
     this.#puts.delete(key)
     this.#deletes.add(key)
     this.#schedule()
@@ -97,6 +100,7 @@ export class SqliteEntryStore {
   }
 
   close(): void {
+    if (!this.#db.open) return
     this.flush()
     this.#db.close()
   }
