@@ -145,6 +145,29 @@ describe('virtual keys', () => {
     expect(((await openai(DECLARED).chat.completions.create({ model: 'mock-1', messages: user('x') }).catch((x: unknown) => x)) as APIError).status).toBe(403)
   })
 
+  it('lists only the models a key may use, on every front door, and refuses a listing without a valid key', async () => {
+    const ids = async (key: string) => (await openai(key).models.list()).data.map((m) => m.id).sort()
+    const everything = await ids((await newKey({ name: 'all-models' })).key)
+    expect(everything).toEqual(expect.arrayContaining(['mock-1', 'mock-cheap', 'mock-slow', 'up-model']))
+    const { key } = await newKey({ name: 'list-cheap', models: ['mock-c*'] })
+    expect(await ids(key)).toEqual(['mock-cheap'])
+    expect(await ids((await newKey({ name: 'list-up', providers: ['up'] })).key)).toEqual(['up-model'])
+    expect((await openai(key).models.retrieve('mock-cheap')).id).toBe('mock-cheap')
+    expect(((await openai(key).models.retrieve('mock-1').catch((x: unknown) => x)) as APIError).status).toBe(404)
+    const anthropic = new Anthropic({ baseURL: `${gateway.url}/anthropic`, apiKey: key, maxRetries: 0 })
+    expect((await anthropic.models.list()).data.map((m) => m.id)).toEqual(['mock-cheap'])
+    const gemini = await fetch(`${gateway.url}/genai/v1beta/models?key=${key}`)
+    expect(((await gemini.json()) as { models: { name: string }[] }).models.map((m) => m.name)).toEqual(['models/mock-cheap'])
+
+    const anonymous = (await openai('sk-sluice-unknown-0000000000000000').models.list().catch((x: unknown) => x)) as APIError
+    expect(anonymous).toBeInstanceOf(OpenAI.AuthenticationError)
+    const bare = await fetch(`${gateway.url}/v1/models`)
+    expect(bare.status).toBe(401)
+    expect(((await bare.json()) as { error: { type: string } }).error.type).toBe('caller_unauthorized')
+    const anthropicDenied = await fetch(`${gateway.url}/anthropic/v1/models`)
+    expect([anthropicDenied.status, ((await anthropicDenied.json()) as { type: string }).type]).toEqual([401, 'error'])
+  })
+
   it('keeps a key to the provider keys it is restricted to', async () => {
     const { key } = await newKey({ name: 'batch-only', providerKeys: ['batch'] })
     for (let i = 0; i < 6; i++) {

@@ -109,8 +109,8 @@ export interface Target {
  * ctx.restrict({ allow: (t) => t.provider === 'openai', reason: 'This key may only use OpenAI' })
  */
 export interface TargetRule {
-  /** Keep a target only when this returns true. */
-  allow?(target: Target): boolean
+  /** Keep a target only when this returns true; `requested` is the model name the client used. */
+  allow?(target: Target, requested: string): boolean
   /** Use only these provider keys (by key `id`); a target whose provider has none of them is skipped. */
   keys?: readonly string[]
   /** The 403 message when no target is left. */

@@ -14,6 +14,8 @@ export type {
   PluginHooks,
   PluginInstance,
   PluginRoute,
+  ModelListRequest,
+  ModelsHook,
   PolicyHook,
   PostLogHook,
   PreAuthHook,

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { GatewayContext, RequestRecord } from './context.js'
+import type { GatewayContext, RequestRecord, TargetRule, WireFormat } from './context.js'
 import type { ChatChunk, ChatResponse, EmbeddingResponse } from './types/openai.js'
 import type { ProviderAdapter } from './provider.js'
 
@@ -79,8 +79,27 @@ export interface PluginRoute {
   handler(request: Request, params: Record<string, string>): Awaitable<Response>
 }
 
+/** Who asks for a model list: `GET /v1/models` and the Anthropic and Gemini equivalents. */
+export interface ModelListRequest {
+  readonly format: WireFormat
+  readonly path: string
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  /** The caller's key however its client sends it (see `GatewayRequest.credential`). */
+  credential(): string | undefined
+}
+
+/**
+ * Which models a caller may see. Return a rule: a listed model stays when at least one of its
+ * targets passes it (`allow` gets the listed name as `requested`; `keys` as in `ctx.restrict`);
+ * return nothing to leave the list alone; throw a `GatewayError` to refuse the listing (401 …).
+ * Runs in plugin order; every rule returned applies.
+ */
+export type ModelsHook = (request: ModelListRequest) => Awaitable<TargetRule | undefined | void>
+
 /** What a plugin's `setup` returns: hooks, plus anything it contributes to the gateway. */
 export interface PluginInstance extends PluginHooks {
+  /** Filters the model lists for each caller (e.g. to a virtual key's allowlist). */
+  models?: ModelsHook
   /** Provider adapters this plugin contributes (provider plugins). */
   providers?: ProviderAdapter[]
   /** HTTP routes this plugin serves (metrics, admin APIs). */

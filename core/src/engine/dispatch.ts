@@ -61,7 +61,8 @@ export class Dispatcher {
   /** Where a request may go (for `ctx.candidates()`): empty when its model or fallbacks are invalid. */
   candidates(body: { model?: unknown; fallbacks?: unknown }, rules: readonly TargetRule[]): Target[] {
     try {
-      return planTargets(restrictPlan(this.#planner.plan(String(body.model ?? ''), body.fallbacks), rules))
+      const model = String(body.model ?? '')
+      return planTargets(restrictPlan(this.#planner.plan(model, body.fallbacks), rules, model))
     } catch {
       return []
     }
@@ -74,7 +75,7 @@ export class Dispatcher {
   /** `chunksNeeded`: a plugin will read the stream's chunks (no byte-only fast path then). */
   async dispatch(ctx: RequestContext, { chunksNeeded }: { chunksNeeded: boolean } = { chunksNeeded: true }): Promise<Answer> {
     const body = ctx.request.peekBody() as (ChatRequest | EmbeddingRequest) & { fallbacks?: unknown }
-    const plan = restrictPlan(this.#planner.plan(body.model, body.fallbacks), ctx.rules)
+    const plan = restrictPlan(this.#planner.plan(body.model, body.fallbacks), ctx.rules, body.model)
     let sent = body
     if (body.fallbacks !== undefined) {
       // A gateway field: it never goes upstream.

@@ -3,12 +3,13 @@ import type { Target, TargetRule } from '@sluice/sdk'
 import type { Plan, PlannedTarget } from './plan.js'
 
 /**
- * Applies a request's `restrict` rules to its plan: targets a rule refuses are dropped, key
- * subsets are intersected with the keys the rules allow. Throws a 403 when nothing is left.
+ * Applies a request's `restrict` rules to its plan (for the model the client named,
+ * `requested`): targets a rule refuses are dropped, key subsets are intersected with the keys
+ * the rules allow. Throws a 403 when nothing is left.
  */
-export function restrictPlan(plan: Plan, rules: readonly TargetRule[]): Plan {
+export function restrictPlan(plan: Plan, rules: readonly TargetRule[], requested: string): Plan {
   if (rules.length === 0) return plan
-  const groups = plan.groups.map((group) => group.map((t) => restrictTarget(t, rules)).filter((t): t is PlannedTarget => !!t)).filter((g) => g.length > 0)
+  const groups = plan.groups.map((group) => group.map((t) => restrictTarget(t, rules, requested)).filter((t): t is PlannedTarget => !!t)).filter((g) => g.length > 0)
   if (groups.length === 0) {
     const reason = rules.find((r) => r.reason)?.reason
     throw new GatewayError(403, 'policy_model_not_allowed', reason ?? 'No provider this request could go to is allowed for this caller', { param: 'model' })
@@ -29,11 +30,11 @@ export function planTargets(plan: Plan): Target[] {
   return out
 }
 
-function restrictTarget(target: PlannedTarget, rules: readonly TargetRule[]): PlannedTarget | undefined {
+function restrictTarget(target: PlannedTarget, rules: readonly TargetRule[], requested: string): PlannedTarget | undefined {
   const view: Target = { provider: target.provider.id, model: target.model }
   let keys = target.keys
   for (const rule of rules) {
-    if (rule.allow && !rule.allow(view)) return undefined
+    if (rule.allow && !rule.allow(view, requested)) return undefined
     if (rule.keys) {
       const allowed = new Set(rule.keys)
       const ids = keys ?? target.provider.keys.map((k) => k.id).filter((id): id is string => !!id)

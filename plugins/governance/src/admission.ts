@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { GatewayContext, SetupContext, Target } from '@sluice/sdk'
+import type { GatewayContext, ModelsHook, SetupContext, Target, TargetRule } from '@sluice/sdk'
 import type { Ledger } from './ledger.js'
 import { toNano, toUsd } from './ledger.js'
 import { checkOf, hasLimits, ownersOf } from './limits.js'
@@ -43,9 +43,9 @@ const PER_TEXT_OVERHEAD = 4
  * Admission reserves the request's worst-case cost on every level (one Redis round trip, or
  * none on the embedded store); settlement replaces it with the real cost.
  */
-export function createAdmission(deps: AdmissionDeps): (ctx: GatewayContext) => void | Promise<void> {
+export function createAdmission(deps: AdmissionDeps): { policy: (ctx: GatewayContext) => void | Promise<void>; models: ModelsHook } {
   const { registry, options, clock } = deps
-  const matchers = new WeakMap<VirtualKey, { models?: (v: string) => boolean; providers?: (v: string) => boolean }>()
+  const rules = new WeakMap<VirtualKey, { rule: TargetRule | undefined }>()
   const prices = new Map<string, { input: number; output: number }>()
 
   const priceOf = (t: Target) => {
@@ -61,32 +61,54 @@ export function createAdmission(deps: AdmissionDeps): (ctx: GatewayContext) => v
     return price
   }
 
-  const restrictions = (key: VirtualKey) => {
-    let m = matchers.get(key)
-    if (!m) {
-      m = { models: patternMatcher(key.models), providers: patternMatcher(key.providers) }
-      matchers.set(key, m)
+  /**
+   * Where the key may go (undefined: anywhere): providers by pattern; models by the name the
+   * client used (a route alias) or by any target's model or `provider/model`; provider keys.
+   */
+  const ruleOf = (key: VirtualKey): TargetRule | undefined => {
+    let cached = rules.get(key)
+    if (!cached) {
+      const models = patternMatcher(key.models)
+      const providers = patternMatcher(key.providers)
+      const keys = key.providerKeys.length ? key.providerKeys : undefined
+      const allow = (t: Target, requested: string) => (!providers || providers(t.provider)) && (!models || models(requested) || models(t.model) || models(`${t.provider}/${t.model}`))
+      cached = { rule: models || providers || keys ? { allow, keys } : undefined }
+      rules.set(key, cached)
     }
-    return m
+    return cached.rule
+  }
+
+  /** The caller's key, or why it may not call (thrown); undefined when keys are optional and none came. */
+  const keyOf = (secret: string | undefined): VirtualKey | undefined | Promise<VirtualKey> => {
+    if (!secret) {
+      if (options.requireKey) throw missingKey()
+      return undefined
+    }
+    const hash = hashSecret(secret)
+    const known = registry.keyByHashNow(hash)
+    if (known) return usable(known)
+    return registry.keyByHash(hash).catch(storeDown).then((key) => {
+      if (!key) throw invalidKey()
+      return usable(key)
+    })
+  }
+
+  const usable = (key: VirtualKey): VirtualKey => {
+    if (!key.active) throw inactiveKey(key.name)
+    if (key.expiresAt && Date.parse(key.expiresAt) <= clock()) throw expiredKey(key.name, key.expiresAt)
+    return key
   }
 
   const admitKey = async (ctx: GatewayContext, key: VirtualKey): Promise<void> => {
     const now = clock()
-    if (!key.active) throw inactiveKey(key.name)
-    if (key.expiresAt && Date.parse(key.expiresAt) <= now) throw expiredKey(key.name, key.expiresAt)
     const owners = ownersOf(registry, key)
     ctx.authenticate({ id: key.id, name: key.name, team: key.team, customer: owners.find((o) => o.kind === 'customer')?.entity.id, by: '@sluice/governance' })
 
-    const { models, providers } = restrictions(key)
-    const requested = ctx.request.model
+    const rule = ruleOf(key)
     let candidates: Target[] | undefined
-    if (models || providers || key.providerKeys.length) {
-      const requestedOk = !models || models(requested)
-      ctx.restrict({
-        allow: (t) => (!providers || providers(t.provider)) && (requestedOk || models!(t.model) || models!(`${t.provider}/${t.model}`)),
-        keys: key.providerKeys.length ? key.providerKeys : undefined,
-        reason: notAllowedMessage(key.name, requested),
-      })
+    if (rule) {
+      const requested = ctx.request.model
+      ctx.restrict({ ...rule, reason: notAllowedMessage(key.name, requested) })
       candidates = ctx.candidates()
       if (candidates.length === 0) throw notAllowed(key.name, requested)
     }
@@ -124,19 +146,17 @@ export function createAdmission(deps: AdmissionDeps): (ctx: GatewayContext) => v
     return toNano(usd)
   }
 
-  return (ctx) => {
-    const secret = ctx.request.credential()
-    if (!secret) {
-      if (options.requireKey) throw missingKey()
-      return
-    }
-    const hash = hashSecret(secret)
-    const known = registry.keyByHashNow(hash)
-    if (known) return admitKey(ctx, known)
-    return registry.keyByHash(hash).catch(storeDown).then((key) => {
-      if (!key) throw invalidKey()
-      return admitKey(ctx, key)
-    })
+  return {
+    policy(ctx) {
+      const key = keyOf(ctx.request.credential())
+      if (!key) return
+      return key instanceof Promise ? key.then((k) => admitKey(ctx, k)) : admitKey(ctx, key)
+    },
+    // Model lists: the same keys refused the same way; a key sees what its allowlist reaches.
+    async models(request) {
+      const key = await keyOf(request.credential())
+      return key && ruleOf(key)
+    },
   }
 }
 

@@ -49,7 +49,7 @@ export default definePlugin({
     if (tokens.length === 0) log.info('governance: the admin API is off (no adminTokens, no SLUICE_ADMIN_TOKEN)')
     const settle = createSettlement(backend.ledger, options as GovernanceOptions, clock)
     return {
-      policy: createAdmission({ registry, ledger: backend.ledger, options, cost, clock }),
+      ...createAdmission({ registry, ledger: backend.ledger, options, cost, clock }),
       postLog: settle,
       routes: adminRoutes({ registry, ledger: backend.ledger, tokens, audit, clock }),
       close: () => backend.release(),

@@ -37,7 +37,8 @@ export type ShortCircuit<O extends Operation = Operation> = CanonicalResponse<O>
 
 const CREDENTIAL_HEADERS = ['x-sluice-key', 'x-api-key', 'x-goog-api-key'] as const
 
-function readCredential(headers: Readonly<Record<string, string | string[] | undefined>>, query: string): string | undefined {
+/** The caller's key from the headers every client family uses, or `?key=` (Gemini). */
+export function readCredential(headers: Readonly<Record<string, string | string[] | undefined>>, query: string): string | undefined {
   const auth = first(headers.authorization)
   if (auth) {
     const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)

@@ -4,7 +4,7 @@
  */
 export { Pipeline, validatePluginInstance } from './pipeline.js'
 export type { LoadedPlugin, PassState, PipelineStats, ResponseEntry } from './pipeline.js'
-export { RequestContext, createContext } from './context.js'
+export { RequestContext, createContext, readCredential } from './context.js'
 export type { ContextInit, ShortCircuit } from './context.js'
 export { buildRecord } from './record.js'
 export type { RequestOutcome } from './record.js'

@@ -39,7 +39,7 @@ interface ResponseEntry {
 }
 
 /** Keys a plugin instance may carry besides hooks. */
-const INSTANCE_KEYS = new Set<string>(['providers', 'routes', 'close'])
+const INSTANCE_KEYS = new Set<string>(['providers', 'routes', 'close', 'models'])
 
 /** Counts of plugin failures, by plugin and stage; read by metrics plugins and tests. */
 export interface PipelineStats {

@@ -112,7 +112,7 @@ async function runRequest(pipeline: Pipeline, body: ChatRequest | EmbeddingReque
     ip: opts.ip ?? '127.0.0.1',
     body: structuredClone(body) as never,
     // The fake upstream stands for one provider, `test`, serving every model.
-    candidates: (rules) => [{ provider: 'test', model: body.model }].filter((t) => rules.every((r) => !r.allow || r.allow(t))),
+    candidates: (rules) => [{ provider: 'test', model: body.model }].filter((t) => rules.every((r) => !r.allow || r.allow(t, body.model))),
   })
   opts.signal?.addEventListener('abort', () => ctx.abort(opts.signal!.reason), { once: true })
   const startedAt = new Date()

@@ -1,6 +1,7 @@
 import { GatewayError, isGatewayError } from '@sluice/sdk'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { handleInference } from '../../engine/handle.js'
+import { withVisibleModels } from '../../engine/models.js'
 import type { InferenceRoute } from '../../engine/handle.js'
 import { parseJsonObject, readBody } from '../../http/body.js'
 import { methodNotAllowed, sendError, sendJson } from '../../http/node.js'
@@ -27,14 +28,16 @@ export const anthropicFrontDoor: FrontDoor = (_app, deps, dataPlane) => {
   dataPlane.route(`${BASE}/messages/count_tokens`, (req, res) => countTokens(deps, req, res))
   dataPlane.route(`${BASE}/models`, async (req, res) => {
     if (req.method !== 'GET') return void sendError(res, anthropicCodec, methodNotAllowed(req.method, 'GET'))
-    sendJson(res, 200, anthropicModelList(listModels(deps)))
+    await withVisibleModels(deps, req, res, anthropicCodec, (models) => sendJson(res, 200, anthropicModelList(models)))
   })
   dataPlane.prefix(`${BASE}/models/`, async (req, res) => {
     if (req.method !== 'GET') return void sendError(res, anthropicCodec, methodNotAllowed(req.method, 'GET'))
     const id = decodeURIComponent(pathOf(req).slice(`${BASE}/models/`.length))
-    const found = listModels(deps).find((m) => m.id === id)
-    if (!found) return void sendError(res, anthropicCodec, new GatewayError(404, 'caller_model_not_found', `model: ${id}`, { param: 'model' }))
-    sendJson(res, 200, anthropicModel(found))
+    await withVisibleModels(deps, req, res, anthropicCodec, (models) => {
+      const found = models.find((m) => m.id === id)
+      if (!found) return sendError(res, anthropicCodec, new GatewayError(404, 'caller_model_not_found', `model: ${id}`, { param: 'model' }))
+      sendJson(res, 200, anthropicModel(found))
+    })
   })
   dataPlane.prefix('/anthropic/', async (req, res) => void sendError(res, anthropicCodec, new GatewayError(404, 'caller_not_found', `No route for ${req.method} ${pathOf(req)}`)))
 }
@@ -70,9 +73,4 @@ function betas(req: IncomingMessage): string[] {
 
 function pathOf(req: IncomingMessage): string {
   return (req.url ?? '').split('?')[0]
-}
-
-/** Route aliases first, as on /v1/models. */
-function listModels(deps: FrontDoorDeps) {
-  return [...deps.planner.aliases.map((id) => ({ id, object: 'model' as const, created: 0, owned_by: 'sluice' })), ...deps.router.listModels()]
 }

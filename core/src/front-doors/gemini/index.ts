@@ -1,6 +1,7 @@
 import { GatewayError } from '@sluice/sdk'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { handleInference } from '../../engine/handle.js'
+import { withVisibleModels } from '../../engine/models.js'
 import type { InferenceRoute } from '../../engine/handle.js'
 import { methodNotAllowed, sendError, sendJson } from '../../http/node.js'
 import type { FrontDoor, FrontDoorDeps } from '../types.js'
@@ -23,7 +24,7 @@ export const geminiFrontDoor: FrontDoor = (_app, deps, dataPlane) => {
   for (const base of BASES) {
     dataPlane.route(base, async (req, res) => {
       if (req.method !== 'GET') return void sendError(res, geminiCodec(), methodNotAllowed(req.method, 'GET'))
-      sendJson(res, 200, { models: listModels(deps).map(geminiModel) })
+      await withVisibleModels(deps, req, res, geminiCodec(), (models) => sendJson(res, 200, { models: models.map(geminiModel) }))
     })
     dataPlane.prefix(`${base}/`, (req, res) => serve(deps, base, req, res))
   }
@@ -44,9 +45,11 @@ async function serve(deps: FrontDoorDeps, base: string, req: IncomingMessage, re
   if (!model) return void sendError(res, geminiCodec(), new GatewayError(404, 'caller_not_found', `No route for ${req.method} ${url.split('?')[0]}`))
   if (!method) {
     if (req.method !== 'GET') return void sendError(res, geminiCodec(), methodNotAllowed(req.method, 'GET'))
-    const found = listModels(deps).find((m) => m.id === model)
-    if (!found) return void sendError(res, geminiCodec(), new GatewayError(404, 'caller_model_not_found', `The model "${model}" is not served by this gateway`, { param: 'model' }))
-    return void sendJson(res, 200, geminiModel(found))
+    return withVisibleModels(deps, req, res, geminiCodec(), (models) => {
+      const found = models.find((m) => m.id === model)
+      if (!found) return sendError(res, geminiCodec(), new GatewayError(404, 'caller_model_not_found', `The model "${model}" is not served by this gateway`, { param: 'model' }))
+      sendJson(res, 200, geminiModel(found))
+    })
   }
   const route = routeFor(model, method, new URLSearchParams(query === -1 ? '' : url.slice(query + 1)))
   if (!route) return void sendError(res, geminiCodec(), new GatewayError(404, 'caller_not_found', `The method "${method}" is not served by this gateway (generateContent, streamGenerateContent, embedContent and batchEmbedContents are)`))
@@ -69,7 +72,3 @@ function routeFor(model: string, method: string, query: URLSearchParams): Infere
   }
 }
 
-/** Route aliases first, as on /v1/models. */
-function listModels(deps: FrontDoorDeps) {
-  return [...deps.planner.aliases.map((id) => ({ id, object: 'model' as const, created: 0, owned_by: 'sluice' })), ...deps.router.listModels()]
-}

@@ -2,7 +2,8 @@ import { GatewayError } from '@sluice/sdk'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { handleInference } from '../../engine/handle.js'
 import type { InferenceRoute } from '../../engine/handle.js'
-import { methodNotAllowed, nodeOf, sendError, sendJson } from '../../http/node.js'
+import { withVisibleModels } from '../../engine/models.js'
+import { HANDLED, methodNotAllowed, nodeOf, sendError, sendJson } from '../../http/node.js'
 import type { FrontDoor } from '../types.js'
 import { openAICodec } from './codec.js'
 import { parseChatRequest, parseEmbeddingRequest } from './schema.js'
@@ -22,22 +23,21 @@ export const openAIFrontDoor: FrontDoor = (app, deps, dataPlane) => {
   dataPlane.route('/v1/chat/completions', inference(chat))
   dataPlane.route('/v1/embeddings', inference(embeddings))
 
-  // Route aliases first: they are what an organisation wants its clients to use.
-  const listModels = () => [
-    ...deps.planner.aliases.map((id) => ({ id, object: 'model' as const, created: 0, owned_by: 'sluice' })),
-    ...deps.router.listModels(),
-  ]
-  app.all('/v1/models', (event) => {
+  app.all('/v1/models', async (event) => {
     const { req, res } = nodeOf(event)
     if (req.method !== 'GET') return sendError(res, openAICodec, methodNotAllowed(req.method, 'GET'))
-    return sendJson(res, 200, { object: 'list', data: listModels() })
+    await withVisibleModels(deps, req, res, openAICodec, (models) => sendJson(res, 200, { object: 'list', data: models }))
+    return HANDLED
   })
-  app.all('/v1/models/**:model', (event) => {
+  app.all('/v1/models/**:model', async (event) => {
     const { req, res } = nodeOf(event)
     if (req.method !== 'GET') return sendError(res, openAICodec, methodNotAllowed(req.method, 'GET'))
     const id = decodeURIComponent(event.context.params?.model ?? '')
-    const found = listModels().find((m) => m.id === id)
-    if (!found) return sendError(res, openAICodec, new GatewayError(404, 'caller_model_not_found', `The model "${id}" is not served by this gateway`, { param: 'model', code: 'model_not_found' }))
-    return sendJson(res, 200, found)
+    await withVisibleModels(deps, req, res, openAICodec, (models) => {
+      const found = models.find((m) => m.id === id)
+      if (!found) return sendError(res, openAICodec, new GatewayError(404, 'caller_model_not_found', `The model "${id}" is not served by this gateway`, { param: 'model', code: 'model_not_found' }))
+      sendJson(res, 200, found)
+    })
+    return HANDLED
   })
 }

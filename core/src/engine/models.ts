@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { GatewayError, isGatewayError } from '@sluice/sdk'
+import type { ModelInfo, ModelListRequest, TargetRule, WireFormat } from '@sluice/sdk'
+import { readCredential } from '@sluice/sdk/runtime'
+import type { FrontDoorCodec } from '../front-doors/codec.js'
+import type { FrontDoorDeps } from '../front-doors/types.js'
+import { sendError } from '../http/node.js'
+import { restrictPlan } from '../routing/restrict.js'
+
+/**
+ * The models a caller may see, for every front door's model list: route aliases first (what an
+ * organisation wants its clients to use), then every served model; narrowed by the plugins'
+ * `models` hooks (a virtual key sees its allowlist). A hook's GatewayError (401 …) is thrown for
+ * the front door to answer in its wire format.
+ */
+export async function visibleModels(deps: FrontDoorDeps, req: IncomingMessage, format: WireFormat): Promise<ModelInfo[]> {
+  const all: ModelInfo[] = [...deps.planner.aliases.map((id) => ({ id, object: 'model' as const, created: 0, owned_by: 'sluice' })), ...deps.router.listModels()]
+  const hooks = deps.pipeline.plugins.filter((p) => p.instance.models)
+  if (hooks.length === 0) return all
+  const url = req.url ?? '/'
+  const q = url.indexOf('?')
+  const query = q === -1 ? '' : url.slice(q + 1)
+  const request: ModelListRequest = { format, path: q === -1 ? url : url.slice(0, q), headers: req.headers, credential: () => readCredential(req.headers, query) }
+  const rules: TargetRule[] = []
+  for (const plugin of hooks) {
+    try {
+      const rule = await plugin.instance.models!(request)
+      if (rule) rules.push(rule)
+    } catch (error) {
+      if (isGatewayError(error)) throw error
+      deps.log.error('plugin hook failed', { plugin: plugin.name, stage: 'models', failOpen: plugin.failOpen, error: error instanceof Error ? error.message : String(error) })
+      if (!plugin.failOpen) throw new GatewayError(500, 'gateway_plugin_error', `Plugin "${plugin.name}" failed in models`)
+    }
+  }
+  if (rules.length === 0) return all
+  return all.filter((model) => {
+    try {
+      restrictPlan(deps.planner.plan(model.id), rules, model.id)
+      return true
+    } catch {
+      return false
+    }
+  })
+}
+
+/** Answers with the caller's models (`answer`), or with the refusal in the front door's wire format. */
+export async function withVisibleModels(deps: FrontDoorDeps, req: IncomingMessage, res: ServerResponse, codec: FrontDoorCodec, answer: (models: ModelInfo[]) => void): Promise<void> {
+  let models: ModelInfo[]
+  try {
+    models = await visibleModels(deps, req, codec.format)
+  } catch (error) {
+    if (isGatewayError(error)) return void sendError(res, codec, error)
+    deps.log.error('listing models failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+    return void sendError(res, codec, new GatewayError(500, 'gateway_internal', 'Internal gateway error while listing models'))
+  }
+  answer(models)
+}
