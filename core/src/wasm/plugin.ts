@@ -74,11 +74,12 @@ function adapter(name: string, hooks: readonly HookName[], options: WasmOptions,
   const models = options.models?.map(globToRegExp)
   const applies = (ctx: GatewayContext) => !models || models.some((m) => m.test(ctx.request.model))
 
-  const call = async (hook: HookName, ctx: GatewayContext, input: string): Promise<Decision | undefined> => {
+  /** `observeOnly`: the answer is out already (postLog, a streamed answer), so a failure refuses nothing. */
+  const call = async (hook: HookName, ctx: GatewayContext, input: string, observeOnly = false): Promise<Decision | undefined> => {
     const result = await pool.call(hook, input)
     route(result.logs, hook, ctx)
     if (result.ok) return result.decision
-    fail(hook, ctx, result)
+    fail(hook, ctx, result, observeOnly)
     return undefined
   }
 
@@ -91,11 +92,13 @@ function adapter(name: string, hooks: readonly HookName[], options: WasmOptions,
 
   // Counted on the request (ctx.meta.pluginFailures, for metrics) and logged with the detail;
   // the client sees the kind, never the detail.
-  const fail = (hook: HookName, ctx: GatewayContext, result: Extract<WorkerResult, { ok: false }>) => {
+  // An observer's failure must not throw either: the request would be recorded (logs, metrics,
+  // audit) as failed although the client got its whole answer.
+  const fail = (hook: HookName, ctx: GatewayContext, result: Extract<WorkerResult, { ok: false }>, observeOnly: boolean) => {
     const failOpen = options.failOpen
     ;(ctx.meta.pluginFailures ??= []).push({ plugin: name, hook, kind: result.kind, failOpen })
     log.error('wasm plugin failed', { plugin: name, hook, kind: result.kind, detail: result.message, failOpen, requestId: ctx.id })
-    if (failOpen || hook === 'postLog') return
+    if (failOpen || observeOnly) return
     throw new GatewayError(statusFor(result.kind), 'gateway_plugin_error', `Plugin "${name}" failed in ${hook} (${result.kind.replace(/_/g, ' ')})`)
   }
 
@@ -118,7 +121,7 @@ function adapter(name: string, hooks: readonly HookName[], options: WasmOptions,
     else if (hook === 'response')
       instance.response = async (ctx, response, { stream }) => {
         if (!applies(ctx)) return
-        const decision = await call('response', ctx, encodeInput('response', ctx, { response, stream }))
+        const decision = await call('response', ctx, encodeInput('response', ctx, { response, stream }), stream)
         // A streamed answer has been sent already: the plugin only observes it.
         if (stream) {
           if (decision && decision.action !== 'continue') log.warn('wasm plugin tried to change a streamed answer after it was sent; ignored', { plugin: name, requestId: ctx.id })
@@ -130,7 +133,7 @@ function adapter(name: string, hooks: readonly HookName[], options: WasmOptions,
     else if (hook === 'postLog')
       instance.postLog = async (ctx, record) => {
         if (!applies(ctx)) return
-        await call('postLog', ctx, encodeInput('postLog', ctx, { record }))
+        await call('postLog', ctx, encodeInput('postLog', ctx, { record }), true)
       }
   }
   return instance
