@@ -167,7 +167,12 @@ describe('hostile WASM plugins are contained', () => {
   })
 })
 
-describe('a failing observer (the response hook of a streamed answer)', () => {
+describe('a failing observer (postLog, the response hook of a streamed answer)', () => {
+  it('counts a postLog failure for Prometheus, although postLog runs after the answer', async () => {
+    expect((await ask('trap-postLog', 'hi')).choices[0].message.content).toBe('Echo: hi')
+    await expect.poll(() => metric('sluice_plugin_failures_total{plugin="hostile-observe.wasm",hook="postLog",kind="trap"}')).toBe(1)
+  })
+
   it('never fails a stream the client got whole: the request counts as served, the failure as a failure', async () => {
     const stream = await sdk().chat.completions.create({ model: 'trap-response', stream: true, messages: user('hi') })
     let text = ''
