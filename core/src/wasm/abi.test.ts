@@ -28,6 +28,7 @@ describe('WASM ABI', () => {
   it('reads continue, modify and refuse; empty output continues', () => {
     expect(decodeOutput(null, 'preRequest')).toEqual({ action: 'continue' })
     expect(decodeOutput(bytes({ action: 'continue', headers: { 'X-Tag': 'a' } }), 'policy')).toEqual({ action: 'continue', headers: { 'x-tag': 'a' } })
+    expect(decodeOutput(bytes({ action: 'continue', headers: { 'x-sluice-tags': 'city=Zürich\tteam=blue' } }), 'policy')).toEqual({ action: 'continue', headers: { 'x-sluice-tags': 'city=Zürich\tteam=blue' } })
     expect(decodeOutput(bytes({ action: 'modify', request: { model: 'm', messages: [] } }), 'preRequest')).toMatchObject({ action: 'modify', request: { model: 'm' } })
     expect(decodeOutput(bytes({ action: 'modify', response: { choices: [] } }), 'response')).toMatchObject({ action: 'modify' })
     expect(decodeOutput(bytes({ action: 'refuse', status: 451, type: 'policy_guardrail', message: 'no' }), 'preRequest')).toEqual({ action: 'refuse', status: 451, type: 'policy_guardrail', message: 'no' })
@@ -45,6 +46,15 @@ describe('WASM ABI', () => {
       [{ action: 'refuse', type: 'Bad Type' }, 'preRequest', /snake_case/],
       [{ action: 'continue', headers: { 'x-request-id': 'forged' } }, 'preRequest', /may not be set/],
       [{ action: 'continue', headers: { 'x-a': 'line\r\nbreak' } }, 'preRequest', /one-line/],
+      // Node refuses these when the answer is written: the request would never be answered.
+      [{ action: 'continue', headers: { 'x-a': '東京' } }, 'preRequest', /Latin-1/],
+      [{ action: 'continue', headers: { 'x-a': 'nul\u0000' } }, 'preRequest', /control characters/],
+      [{ action: 'continue', headers: { 'X-Accel-Redirect': '/internal/secrets' } }, 'preRequest', /proxy acts on/],
+      [{ action: 'continue', headers: { 'x-accel-buffering': 'yes' } }, 'preRequest', /may not be set/],
+      [{ action: 'continue', headers: { 'x-forwarded-for': '10.0.0.1' } }, 'preRequest', /may not be set/],
+      [{ action: 'continue', headers: { 'x-sluice-cache': 'hit-exact' } }, 'preRequest', /may not be set/],
+      [{ action: 'continue', headers: { 'set-cookie': 'a=b' } }, 'preRequest', /may not be set/],
+      [{ action: 'continue', headers: { 'content-length': '0' } }, 'preRequest', /may not be set/],
     ]
     for (const [output, hook, message] of bad) expect(() => decodeOutput(bytes(output as never), hook as never)).toThrow(message)
     expect(() => decodeOutput(Uint8Array.from([0xff, 0xfe]), 'preRequest')).toThrow(AbiError)

@@ -19,7 +19,15 @@ const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-a
 
 /** Headers a plugin may set on the client's answer: `x-…`, except the gateway's own. */
 const SETTABLE_HEADER = /^x-[a-z0-9][a-z0-9-]{0,62}$/i
-const RESERVED_HEADER = /^(x-request-id|x-sluice-(provider|model|attempts)|x-ratelimit-.*)$/i
+const RESERVED_HEADER = /^(x-request-id|x-sluice-(provider|model|attempts|cache(-.*)?|budget-.*|ratelimit-.*|key|admin-token|token-count)|x-ratelimit-.*)$/i
+/**
+ * `x-` names a proxy in front acts on or browsers enforce: `x-accel-redirect` makes nginx serve an
+ * internal file, `x-accel-buffering: yes` would buffer the gateway's streams, `x-sendfile` the
+ * same for Apache/lighttpd, `x-forwarded-*` and `x-real-ip` forge addresses for what sits behind.
+ */
+const PROXY_HEADER = /^(x-accel-.*|x-sendfile|x-lighttpd-send-file|x-forwarded-.*|x-real-ip|x-frame-options|x-content-type-options|x-xss-protection|x-permitted-cross-domain-policies)$/i
+/** What Node accepts in a header value (tab, visible ASCII, Latin-1); anything else throws when the answer is written. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
 const MAX_MESSAGE = 1000
 
@@ -114,8 +122,10 @@ function readHeaders(value: unknown): Record<string, string> {
   if (entries.length > 16) throw new AbiError('"headers": at most 16')
   const out: Record<string, string> = {}
   for (const [name, v] of entries) {
-    if (!SETTABLE_HEADER.test(name) || RESERVED_HEADER.test(name)) throw new AbiError(`"headers": ${JSON.stringify(name)} may not be set (x-… names only, not the gateway's own)`)
-    if (typeof v !== 'string' || v.length > 1024 || /[\r\n]/.test(v)) throw new AbiError(`"headers": the value of ${name} must be a one-line string of at most 1024 characters`)
+    if (!SETTABLE_HEADER.test(name) || RESERVED_HEADER.test(name) || PROXY_HEADER.test(name))
+      throw new AbiError(`"headers": ${JSON.stringify(name)} may not be set (x-… names only, not the gateway's own nor one a proxy acts on)`)
+    if (typeof v !== 'string' || v.length > 1024 || !HEADER_VALUE.test(v))
+      throw new AbiError(`"headers": the value of ${name} must be a one-line string of at most 1024 Latin-1 characters (no control characters)`)
     out[name.toLowerCase()] = v
   }
   return out
