@@ -76,6 +76,9 @@ const HOSTILE: [mode: string, status: number, kind: string][] = [
   ['huge', 500, 'output too large'],
   ['hugefast', 500, 'output too large'],
   ['badutf8', 500, 'invalid output'],
+  // Well-formed JSON that no provider could send: caught as the plugin's output, not the adapter's crash.
+  ['modify-nomessages', 500, 'invalid output'],
+  ['modify-badmessages', 500, 'invalid output'],
 ]
 
 describe('hostile WASM plugins are contained', () => {
@@ -113,11 +116,13 @@ describe('hostile WASM plugins are contained', () => {
   it('fails open when configured: the request goes on, the failure is logged with its detail', async () => {
     for (const [mode] of HOSTILE) expect((await ask('open', mode)).choices[0].message.content, mode).toBe(`Echo: ${mode}`)
     const failures = logs.filter((l) => l.msg === 'wasm plugin failed' && l.plugin === 'hostile-open.wasm')
-    expect(failures.map((l) => l.kind)).toEqual(['timeout', 'trap', 'trap', 'trap', 'invalid_output', 'output_too_large', 'output_too_large', 'invalid_output'])
+    expect(failures.map((l) => l.kind)).toEqual(['timeout', 'trap', 'trap', 'trap', 'invalid_output', 'output_too_large', 'output_too_large', 'invalid_output', 'invalid_output', 'invalid_output'])
     expect(failures.every((l) => l.failOpen === true && l.level === 'error' && typeof l.detail === 'string')).toBe(true)
     expect(failures[4].detail).toMatch(/not JSON/)
     expect(failures[5].detail).toMatch(/262144 bytes is over maxOutputBytes \(65536\)/)
     expect(failures[6].detail).toMatch(/262146 bytes is over maxOutputBytes \(65536\)/)
+    expect(failures[8].detail).toMatch(/not a valid chat request \(`messages` is required/)
+    expect(failures[9].detail).toMatch(/not a valid chat request \(messages\[0\]/)
     // The plugin's own log call (its abort handler) reaches the gateway log under its name.
     expect(logs).toContainEqual(expect.objectContaining({ level: 'error', plugin: 'hostile-open.wasm', hook: 'preRequest', msg: expect.stringContaining('abort: the plugin gave up') }))
   })
@@ -148,7 +153,7 @@ describe('hostile WASM plugins are contained', () => {
     // postLog (where the counter is bumped) runs detached after the answer: poll briefly.
     await expect.poll(() => count('hostile.wasm', 'timeout')).toBe(2) // loop, and the streamed loop
     expect(await count('hostile.wasm', 'trap')).toBe(4) // grow, trap, abort, and the Anthropic trap
-    expect(await count('hostile.wasm', 'invalid_output')).toBe(2)
+    expect(await count('hostile.wasm', 'invalid_output')).toBe(4)
     expect(await count('hostile.wasm', 'output_too_large')).toBe(2)
     await expect.poll(() => count('hostile-open.wasm', 'timeout')).toBe(2)
     expect(await count('guardrail.wasm', 'timeout')).toBe(0)

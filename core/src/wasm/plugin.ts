@@ -5,6 +5,7 @@ import type { GatewayContext, HookName, Logger, PluginInstance, SetupContext, Sl
 import { encodeInput } from './abi.js'
 import type { Decision } from './abi.js'
 import { MemoryCapError, WASM_PAGE_BYTES, capMemory } from './memory-cap.js'
+import { checkModifiedRequest, checkModifiedResponse } from './modified.js'
 import { extismConfig, wasmOptionsSchema } from './options.js'
 import type { WasmOptions } from './options.js'
 import { WasmPool } from './pool.js'
@@ -108,9 +109,17 @@ function adapter(name: string, hooks: readonly HookName[], options: WasmOptions,
     if (decision.action === 'refuse') throw new GatewayError(decision.status, decision.type, decision.message)
   }
 
+  /** A modify that does not fit this request is the plugin's invalid output, like any ABI break. */
+  const fits = (hook: HookName, ctx: GatewayContext, problem: string | undefined): boolean => {
+    if (!problem) return true
+    fail(hook, ctx, { ok: false, kind: 'invalid_output', message: problem, logs: [] }, false)
+    return false
+  }
+
   const preHook = (hook: 'preAuth' | 'policy' | 'preRequest') => async (ctx: GatewayContext) => {
     if (!applies(ctx)) return
     const decision = await call(hook, ctx, encodeInput(hook, ctx))
+    if (decision?.action === 'modify' && decision.request && !fits(hook, ctx, checkModifiedRequest(ctx.request.operation, ctx.request.stream, decision.request))) return
     apply(decision, ctx)
     if (decision?.action === 'modify' && decision.request) ctx.request.body = decision.request as never
   }
@@ -127,6 +136,7 @@ function adapter(name: string, hooks: readonly HookName[], options: WasmOptions,
           if (decision && decision.action !== 'continue') log.warn('wasm plugin tried to change a streamed answer after it was sent; ignored', { plugin: name, requestId: ctx.id })
           return
         }
+        if (decision?.action === 'modify' && decision.response && !fits('response', ctx, checkModifiedResponse(ctx.request.operation, decision.response))) return
         apply(decision, ctx)
         if (decision?.action === 'modify' && decision.response) return decision.response as never
       }

@@ -11,7 +11,8 @@ let sink: i32 = 0
 const hoard: ArrayBuffer[] = []
 
 export function preRequest(): i32 {
-  const all = texts(readInput())
+  const input = readInput()
+  const all = texts(input)
   const mode = all.length > 0 ? all[all.length - 1] : ''
   if (mode == 'loop') {
     while (true) sink++
@@ -36,10 +37,10 @@ export function preRequest(): i32 {
     bytes.fill(0xff)
     Host.output(bytes)
   } else if (mode == 'modify-nomessages') {
-    // Valid JSON, a known action, but a chat request turned into an embeddings body.
-    writeOutput('{"action":"modify","request":{"model":"m","input":"x"}}')
+    // Valid JSON, a known action, but a chat request turned into an embeddings body (same model).
+    writeOutput('{"action":"modify","request":{"model":"' + model(input) + '","input":"x"}}')
   } else if (mode == 'modify-badmessages') {
-    writeOutput('{"action":"modify","request":{"model":"m","messages":[42,null]}}')
+    writeOutput('{"action":"modify","request":{"model":"' + model(input) + '","messages":[42,null]}}')
   } else if (mode == 'config') {
     for (let i = 0; i < 16; i++) sink += configString('hugeBytes', '').length
     continueRequest()
