@@ -25,6 +25,20 @@ describe('WASM ABI', () => {
     expect(JSON.stringify(input)).not.toMatch(/sk-secret|never/)
   })
 
+  it('keeps credentials out of every hook\'s input: proxy identity assertions, the query key, the record\'s identity', () => {
+    const headers = { 'cf-access-jwt-assertion': 'eyJ.cf', 'x-goog-iap-jwt-assertion': 'eyJ.iap', 'x-amzn-oidc-data': 'eyJ.alb', 'x-client-credential': 'c', 'x-request-signature': 's', 'user-agent': 'ua' }
+    const ctx = new RequestContext({ id: 'r', operation: 'chat', format: 'gemini', path: '/genai/v1beta/models/m:generateContent?key=AIza-secret', headers, body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] } })
+    ctx.authenticate({ id: 'vk-1', team: 'red', upstreamToken: 'never' })
+    const record = { id: 'r', path: ctx.request.path, status: 200, identity: ctx.identity, attempts: [] } as never
+    for (const hook of ['preAuth', 'policy', 'preRequest', 'response', 'postLog'] as const) {
+      const input = JSON.parse(encodeInput(hook, ctx, { response: {}, record }))
+      expect(input.context.headers, hook).toEqual({ 'user-agent': 'ua' })
+      expect(input.context.path, hook).toBe('/genai/v1beta/models/m:generateContent')
+      expect(JSON.stringify(input), hook).not.toMatch(/eyJ|AIza|never/)
+    }
+    expect(JSON.parse(encodeInput('postLog', ctx, { record })).record).toMatchObject({ status: 200, identity: { id: 'vk-1', team: 'red' } })
+  })
+
   it('reads continue, modify and refuse; empty output continues', () => {
     expect(decodeOutput(null, 'preRequest')).toEqual({ action: 'continue' })
     expect(decodeOutput(bytes({ action: 'continue', headers: { 'X-Tag': 'a' } }), 'policy')).toEqual({ action: 'continue', headers: { 'x-tag': 'a' } })

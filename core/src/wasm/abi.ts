@@ -4,7 +4,7 @@
  * Output: `{ action: 'continue' | 'modify' | 'refuse', … }`, or no output at all (continue).
  * Decoding runs in the worker, so untrusted bytes are never parsed on the event loop.
  */
-import type { GatewayContext, HookName, RequestRecord } from '@sluice/sdk'
+import type { GatewayContext, HookName, Identity, RequestRecord } from '@sluice/sdk'
 
 export type Decision =
   | { action: 'continue'; headers?: Record<string, string> }
@@ -14,8 +14,12 @@ export type Decision =
 /** Raised for output that breaks the ABI (counted as `invalid_output`). */
 export class AbiError extends Error {}
 
-/** Header names never shown to a plugin: credentials and session material. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-goog-api-key|x-sluice-key)$|key|token|secret|password|session|auth/i
+/**
+ * Header names never shown to a plugin: credentials and session material, the identity
+ * assertions of a proxy in front included (`cf-access-jwt-assertion`, `x-goog-iap-jwt-assertion`,
+ * `x-amzn-oidc-data`).
+ */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-goog-api-key|x-sluice-key)$|key|token|secret|passw|session|auth|credential|signature|jwt|oidc|assertion|saml/i
 
 /** Headers a plugin may set on the client's answer: `x-…`, except the gateway's own. */
 const SETTABLE_HEADER = /^x-[a-z0-9][a-z0-9-]{0,62}$/i
@@ -38,7 +42,6 @@ export function contextView(ctx: GatewayContext): Record<string, unknown> {
     if (value === undefined || SECRET_HEADER.test(name)) continue
     headers[name] = Array.isArray(value) ? value.join(', ') : value
   }
-  const identity = ctx.identity
   return {
     requestId: ctx.id,
     operation: ctx.request.operation,
@@ -46,9 +49,14 @@ export function contextView(ctx: GatewayContext): Record<string, unknown> {
     path: ctx.request.path,
     model: ctx.request.model,
     stream: ctx.request.stream,
-    identity: identity ? { id: identity.id, name: identity.name, team: identity.team, customer: identity.customer } : null,
+    identity: identityView(ctx.identity),
     headers,
   }
+}
+
+/** Who the caller is, without the extra fields an auth plugin may keep there (tokens, claims). */
+function identityView(identity: Identity | undefined): Record<string, unknown> | null {
+  return identity ? { id: identity.id, name: identity.name, team: identity.team, customer: identity.customer } : null
 }
 
 /** The JSON text a hook's export receives. */
@@ -62,7 +70,7 @@ export function encodeInput(hook: HookName, ctx: GatewayContext, extra: { respon
   } else if (hook === 'response') {
     input.response = extra.response
     input.stream = extra.stream ?? false
-  } else if (hook === 'postLog') input.record = extra.record
+  } else if (hook === 'postLog' && extra.record) input.record = { ...extra.record, identity: identityView(extra.record.identity) ?? undefined }
   return JSON.stringify(input)
 }
 
