@@ -21,6 +21,7 @@ type APIError = InstanceType<typeof OpenAI.APIError>
 const dir = mkdtempSync(path.join(tmpdir(), 'sluice-hostile-'))
 const openCopy = path.join(dir, 'hostile-open.wasm')
 const queueCopy = path.join(dir, 'hostile-queue.wasm')
+const observeCopy = path.join(dir, 'hostile-observe.wasm')
 const limits = { hooks: ['preRequest'], timeoutMs: 250, maxMemoryMb: 16, maxOutputBytes: 64 * 1024, config: { hugeBytes: 256 * 1024 } }
 
 let gateway: Gateway
@@ -29,6 +30,7 @@ const logs: Record<string, unknown>[] = []
 beforeAll(async () => {
   copyFileSync(wasm('hostile'), openCopy)
   copyFileSync(wasm('hostile'), queueCopy)
+  copyFileSync(wasm('hostile'), observeCopy)
   gateway = await createGateway(
     {
       plugins: [
@@ -38,11 +40,13 @@ beforeAll(async () => {
         [wasm('hostile'), { ...limits, timeoutMs: 1000, models: ['closed'], failOpen: false }],
         [openCopy, { ...limits, models: ['open'], failOpen: true }],
         [queueCopy, { ...limits, models: ['queue'], maxQueue: 1, queueTimeoutMs: 5000 }],
+        // Traps in `response` or `postLog` for the model trap-<hook>; fail-closed.
+        [observeCopy, { ...limits, hooks: ['response', 'postLog'], models: ['trap-*'] }],
         // Normal traffic still runs a well-behaved WASM plugin. Its time limit is generous: on two
         // shared cores a looping plugin burns one core until it is killed, and this file's point is
         // isolation, not how fast a starved thread answers.
         [wasm('guardrail'), { models: ['plain'], config: { terms: ['forbidden'] }, timeoutMs: 2000 }],
-        ['@sluice/mock-provider', { models: ['closed', 'open', 'queue', 'plain'] }],
+        ['@sluice/mock-provider', { models: ['closed', 'open', 'queue', 'plain', 'trap-response', 'trap-postLog'] }],
       ],
     } as never,
     { logWrite: (line) => logs.push(JSON.parse(line)) },
@@ -52,6 +56,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close()
 })
+
+/** A sample of /metrics, by its full name and labels, e.g. `sluice_plugin_failures_total{plugin="…",…}`. */
+const metric = async (series: string) => {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text()
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
+  return Number(line?.split(' ').at(-1) ?? 0)
+}
 
 const sdk = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0, timeout: 10_000 })
 const ask = (model: string, prompt: string) => sdk().chat.completions.create({ model, messages: user(prompt) })
@@ -65,6 +76,9 @@ const HOSTILE: [mode: string, status: number, kind: string][] = [
   ['huge', 500, 'output too large'],
   ['hugefast', 500, 'output too large'],
   ['badutf8', 500, 'invalid output'],
+  // Well-formed JSON that no provider could send: caught as the plugin's output, not the adapter's crash.
+  ['modify-nomessages', 500, 'invalid output'],
+  ['modify-badmessages', 500, 'invalid output'],
 ]
 
 describe('hostile WASM plugins are contained', () => {
@@ -102,11 +116,13 @@ describe('hostile WASM plugins are contained', () => {
   it('fails open when configured: the request goes on, the failure is logged with its detail', async () => {
     for (const [mode] of HOSTILE) expect((await ask('open', mode)).choices[0].message.content, mode).toBe(`Echo: ${mode}`)
     const failures = logs.filter((l) => l.msg === 'wasm plugin failed' && l.plugin === 'hostile-open.wasm')
-    expect(failures.map((l) => l.kind)).toEqual(['timeout', 'trap', 'trap', 'trap', 'invalid_output', 'output_too_large', 'output_too_large', 'invalid_output'])
+    expect(failures.map((l) => l.kind)).toEqual(['timeout', 'trap', 'trap', 'trap', 'invalid_output', 'output_too_large', 'output_too_large', 'invalid_output', 'invalid_output', 'invalid_output'])
     expect(failures.every((l) => l.failOpen === true && l.level === 'error' && typeof l.detail === 'string')).toBe(true)
     expect(failures[4].detail).toMatch(/not JSON/)
     expect(failures[5].detail).toMatch(/262144 bytes is over maxOutputBytes \(65536\)/)
     expect(failures[6].detail).toMatch(/262146 bytes is over maxOutputBytes \(65536\)/)
+    expect(failures[8].detail).toMatch(/not a valid chat request \(`messages` is required/)
+    expect(failures[9].detail).toMatch(/not a valid chat request \(messages\[0\]/)
     // The plugin's own log call (its abort handler) reaches the gateway log under its name.
     expect(logs).toContainEqual(expect.objectContaining({ level: 'error', plugin: 'hostile-open.wasm', hook: 'preRequest', msg: expect.stringContaining('abort: the plugin gave up') }))
   })
@@ -137,7 +153,7 @@ describe('hostile WASM plugins are contained', () => {
     // postLog (where the counter is bumped) runs detached after the answer: poll briefly.
     await expect.poll(() => count('hostile.wasm', 'timeout')).toBe(2) // loop, and the streamed loop
     expect(await count('hostile.wasm', 'trap')).toBe(4) // grow, trap, abort, and the Anthropic trap
-    expect(await count('hostile.wasm', 'invalid_output')).toBe(2)
+    expect(await count('hostile.wasm', 'invalid_output')).toBe(4)
     expect(await count('hostile.wasm', 'output_too_large')).toBe(2)
     await expect.poll(() => count('hostile-open.wasm', 'timeout')).toBe(2)
     expect(await count('guardrail.wasm', 'timeout')).toBe(0)
@@ -156,12 +172,33 @@ describe('hostile WASM plugins are contained', () => {
   })
 })
 
+describe('a failing observer (postLog, the response hook of a streamed answer)', () => {
+  it('counts a postLog failure for Prometheus, although postLog runs after the answer', async () => {
+    expect((await ask('trap-postLog', 'hi')).choices[0].message.content).toBe('Echo: hi')
+    await expect.poll(() => metric('sluice_plugin_failures_total{plugin="hostile-observe.wasm",hook="postLog",kind="trap"}')).toBe(1)
+  })
+
+  it('never fails a stream the client got whole: the request counts as served, the failure as a failure', async () => {
+    const stream = await sdk().chat.completions.create({ model: 'trap-response', stream: true, messages: user('hi') })
+    let text = ''
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
+    expect(text).toBe('Echo: hi')
+    const series = (status: string, error: string) => `sluice_requests_total{route="/v1/chat/completions",operation="chat",provider="mock",model="trap-response",status="${status}",error_type="${error}"}`
+    await expect.poll(() => metric(series('200', 'none'))).toBe(1)
+    expect(await metric(series('500', 'gateway_plugin_error'))).toBe(0)
+    expect(await metric('sluice_plugin_failures_total{plugin="hostile-observe.wasm",hook="response",kind="trap"}')).toBe(1)
+    // A non-stream answer is not out yet: the same failure refuses it (fail-closed).
+    const refused = (await ask('trap-response', 'hi').catch((x: unknown) => x)) as APIError
+    expect(refused.message).toBe('500 Plugin "hostile-observe.wasm" failed in response (trap)')
+  })
+})
+
 describe('long runs', () => {
   it('keeps serving past 5k calls on one instance (reset after each call) and across rebuilds', async () => {
     // `config` makes ~34 Extism memory blocks a call: without a reset between calls an instance
     // runs out of block addresses (65536) after ~1.9k calls and every later call fails.
     for (const recycleAfterCalls of [10_000, 1000]) {
-      const t = await testPlugin(wasmPlugin(wasm('hostile')), { recycleAfterCalls, timeoutMs: 1000 })
+      const t = await testPlugin(wasmPlugin(wasm('hostile')), { hooks: ['preRequest'], recycleAfterCalls, timeoutMs: 1000 })
       const statuses = await load(6000, 8, async () => (await t.request({ model: 'm', messages: user('config') })).status)
       await t.close()
       expect(statuses.filter((s) => s === 200)).toHaveLength(6000)

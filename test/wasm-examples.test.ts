@@ -26,7 +26,9 @@ beforeAll(async () => {
         [wasm('guardrail'), { hooks: ['preRequest'], config: { terms: ['Falcon', 'Projekt Zürich'], message: 'That project is confidential' }, timeoutMs: 500 }],
         [wasm('tagger'), { config: { tags: { team: 'blue', app: 'support-bot' } }, models: ['gpt-*'], timeoutMs: 500 }],
         [wasm('system-prompt'), { config: { text: 'Answer in one sentence. Réponds brièvement.' }, models: ['gpt-4o-mini'], timeoutMs: 500 }],
-        ['@sluice/mock-provider', { models: ['mock-1'] }],
+        // A tag Node cannot send in a header: the plugin's answer breaks the ABI.
+        [wasm('tagger'), { config: { tags: { city: '東京' } }, models: ['mock-tokyo'], timeoutMs: 500 }],
+        ['@sluice/mock-provider', { models: ['mock-1', 'mock-tokyo'] }],
         ['@sluice/provider-openai', { baseURL: upstream.url, keys: [{ value: 'sk-upstream' }], models: ['gpt-4o-mini', 'gpt-4.1'] }],
       ],
     } as never,
@@ -80,6 +82,12 @@ describe('tagger.wasm (tags in the upstream metadata and the x-sluice-tags heade
     expect(response.headers.get('x-sluice-tags')).toBe('team=blue,app=support-bot,prompt_size=small')
     const sent = upstream.received.at(-1)!.json
     expect(sent.metadata).toEqual({ ticket: 'T-42', team: 'blue', app: 'support-bot', prompt_size: 'small' })
+  })
+
+  it('answers a header value Node cannot send as the plugin\'s invalid output, instead of leaving the request unanswered', async () => {
+    const e = (await sdk().chat.completions.create({ model: 'mock-tokyo', messages: user('Hi') }).catch((x: unknown) => x)) as InstanceType<typeof OpenAI.APIError>
+    expect([e.status, e.type, e.message]).toEqual([500, 'gateway_plugin_error', '500 Plugin "tagger.wasm" failed in preRequest (invalid output)'])
+    expect(logs).toContainEqual(expect.objectContaining({ msg: 'wasm plugin failed', plugin: 'tagger.wasm', detail: expect.stringContaining('x-sluice-tags must be a one-line string') }))
   })
 
   it('leaves models outside its `models` untouched', async () => {

@@ -51,7 +51,11 @@ export interface ResponseHooks {
   complete?: CompleteHook
 }
 
-/** Parallel and detached: runs after the response is written. Errors are counted, never thrown. */
+/**
+ * Parallel and detached: runs after the response is written. Errors are counted, never thrown.
+ * `order: 'post'` hooks start once the others have settled (e.g. metrics that count what the
+ * others reported on `ctx.meta`).
+ */
 export type PostLogHook = (ctx: GatewayContext, record: RequestRecord) => Awaitable<void>
 
 /** The five lifecycle hooks, in the order they run. */

@@ -4,7 +4,7 @@
  * Output: `{ action: 'continue' | 'modify' | 'refuse', … }`, or no output at all (continue).
  * Decoding runs in the worker, so untrusted bytes are never parsed on the event loop.
  */
-import type { GatewayContext, HookName, RequestRecord } from '@sluice/sdk'
+import type { GatewayContext, HookName, Identity, RequestRecord } from '@sluice/sdk'
 
 export type Decision =
   | { action: 'continue'; headers?: Record<string, string> }
@@ -14,12 +14,24 @@ export type Decision =
 /** Raised for output that breaks the ABI (counted as `invalid_output`). */
 export class AbiError extends Error {}
 
-/** Header names never shown to a plugin: credentials and session material. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-goog-api-key|x-sluice-key)$|key|token|secret|password|session|auth/i
+/**
+ * Header names never shown to a plugin: credentials and session material, the identity
+ * assertions of a proxy in front included (`cf-access-jwt-assertion`, `x-goog-iap-jwt-assertion`,
+ * `x-amzn-oidc-data`).
+ */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-goog-api-key|x-sluice-key)$|key|token|secret|passw|session|auth|credential|signature|jwt|oidc|assertion|saml/i
 
 /** Headers a plugin may set on the client's answer: `x-…`, except the gateway's own. */
 const SETTABLE_HEADER = /^x-[a-z0-9][a-z0-9-]{0,62}$/i
-const RESERVED_HEADER = /^(x-request-id|x-sluice-(provider|model|attempts)|x-ratelimit-.*)$/i
+const RESERVED_HEADER = /^(x-request-id|x-sluice-(provider|model|attempts|cache(-.*)?|budget-.*|ratelimit-.*|key|admin-token|token-count)|x-ratelimit-.*)$/i
+/**
+ * `x-` names a proxy in front acts on or browsers enforce: `x-accel-redirect` makes nginx serve an
+ * internal file, `x-accel-buffering: yes` would buffer the gateway's streams, `x-sendfile` the
+ * same for Apache/lighttpd, `x-forwarded-*` and `x-real-ip` forge addresses for what sits behind.
+ */
+const PROXY_HEADER = /^(x-accel-.*|x-sendfile|x-lighttpd-send-file|x-forwarded-.*|x-real-ip|x-frame-options|x-content-type-options|x-xss-protection|x-permitted-cross-domain-policies)$/i
+/** What Node accepts in a header value (tab, visible ASCII, Latin-1); anything else throws when the answer is written. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
 const MAX_MESSAGE = 1000
 
@@ -30,7 +42,6 @@ export function contextView(ctx: GatewayContext): Record<string, unknown> {
     if (value === undefined || SECRET_HEADER.test(name)) continue
     headers[name] = Array.isArray(value) ? value.join(', ') : value
   }
-  const identity = ctx.identity
   return {
     requestId: ctx.id,
     operation: ctx.request.operation,
@@ -38,9 +49,14 @@ export function contextView(ctx: GatewayContext): Record<string, unknown> {
     path: ctx.request.path,
     model: ctx.request.model,
     stream: ctx.request.stream,
-    identity: identity ? { id: identity.id, name: identity.name, team: identity.team, customer: identity.customer } : null,
+    identity: identityView(ctx.identity),
     headers,
   }
+}
+
+/** Who the caller is, without the extra fields an auth plugin may keep there (tokens, claims). */
+function identityView(identity: Identity | undefined): Record<string, unknown> | null {
+  return identity ? { id: identity.id, name: identity.name, team: identity.team, customer: identity.customer } : null
 }
 
 /** The JSON text a hook's export receives. */
@@ -54,7 +70,7 @@ export function encodeInput(hook: HookName, ctx: GatewayContext, extra: { respon
   } else if (hook === 'response') {
     input.response = extra.response
     input.stream = extra.stream ?? false
-  } else if (hook === 'postLog') input.record = extra.record
+  } else if (hook === 'postLog' && extra.record) input.record = { ...extra.record, identity: identityView(extra.record.identity) ?? undefined }
   return JSON.stringify(input)
 }
 
@@ -114,8 +130,10 @@ function readHeaders(value: unknown): Record<string, string> {
   if (entries.length > 16) throw new AbiError('"headers": at most 16')
   const out: Record<string, string> = {}
   for (const [name, v] of entries) {
-    if (!SETTABLE_HEADER.test(name) || RESERVED_HEADER.test(name)) throw new AbiError(`"headers": ${JSON.stringify(name)} may not be set (x-… names only, not the gateway's own)`)
-    if (typeof v !== 'string' || v.length > 1024 || /[\r\n]/.test(v)) throw new AbiError(`"headers": the value of ${name} must be a one-line string of at most 1024 characters`)
+    if (!SETTABLE_HEADER.test(name) || RESERVED_HEADER.test(name) || PROXY_HEADER.test(name))
+      throw new AbiError(`"headers": ${JSON.stringify(name)} may not be set (x-… names only, not the gateway's own nor one a proxy acts on)`)
+    if (typeof v !== 'string' || v.length > 1024 || !HEADER_VALUE.test(v))
+      throw new AbiError(`"headers": the value of ${name} must be a one-line string of at most 1024 Latin-1 characters (no control characters)`)
     out[name.toLowerCase()] = v
   }
   return out

@@ -5,6 +5,7 @@ import type { GatewayContext, HookName, Logger, PluginInstance, SetupContext, Sl
 import { encodeInput } from './abi.js'
 import type { Decision } from './abi.js'
 import { MemoryCapError, WASM_PAGE_BYTES, capMemory } from './memory-cap.js'
+import { checkModifiedRequest, checkModifiedResponse } from './modified.js'
 import { extismConfig, wasmOptionsSchema } from './options.js'
 import type { WasmOptions } from './options.js'
 import { WasmPool } from './pool.js'
@@ -74,11 +75,12 @@ function adapter(name: string, hooks: readonly HookName[], options: WasmOptions,
   const models = options.models?.map(globToRegExp)
   const applies = (ctx: GatewayContext) => !models || models.some((m) => m.test(ctx.request.model))
 
-  const call = async (hook: HookName, ctx: GatewayContext, input: string): Promise<Decision | undefined> => {
+  /** `observeOnly`: the answer is out already (postLog, a streamed answer), so a failure refuses nothing. */
+  const call = async (hook: HookName, ctx: GatewayContext, input: string, observeOnly = false): Promise<Decision | undefined> => {
     const result = await pool.call(hook, input)
     route(result.logs, hook, ctx)
     if (result.ok) return result.decision
-    fail(hook, ctx, result)
+    fail(hook, ctx, result, observeOnly)
     return undefined
   }
 
@@ -91,11 +93,13 @@ function adapter(name: string, hooks: readonly HookName[], options: WasmOptions,
 
   // Counted on the request (ctx.meta.pluginFailures, for metrics) and logged with the detail;
   // the client sees the kind, never the detail.
-  const fail = (hook: HookName, ctx: GatewayContext, result: Extract<WorkerResult, { ok: false }>) => {
+  // An observer's failure must not throw either: the request would be recorded (logs, metrics,
+  // audit) as failed although the client got its whole answer.
+  const fail = (hook: HookName, ctx: GatewayContext, result: Extract<WorkerResult, { ok: false }>, observeOnly: boolean) => {
     const failOpen = options.failOpen
     ;(ctx.meta.pluginFailures ??= []).push({ plugin: name, hook, kind: result.kind, failOpen })
     log.error('wasm plugin failed', { plugin: name, hook, kind: result.kind, detail: result.message, failOpen, requestId: ctx.id })
-    if (failOpen || hook === 'postLog') return
+    if (failOpen || observeOnly) return
     throw new GatewayError(statusFor(result.kind), 'gateway_plugin_error', `Plugin "${name}" failed in ${hook} (${result.kind.replace(/_/g, ' ')})`)
   }
 
@@ -105,9 +109,17 @@ function adapter(name: string, hooks: readonly HookName[], options: WasmOptions,
     if (decision.action === 'refuse') throw new GatewayError(decision.status, decision.type, decision.message)
   }
 
+  /** A modify that does not fit this request is the plugin's invalid output, like any ABI break. */
+  const fits = (hook: HookName, ctx: GatewayContext, problem: string | undefined): boolean => {
+    if (!problem) return true
+    fail(hook, ctx, { ok: false, kind: 'invalid_output', message: problem, logs: [] }, false)
+    return false
+  }
+
   const preHook = (hook: 'preAuth' | 'policy' | 'preRequest') => async (ctx: GatewayContext) => {
     if (!applies(ctx)) return
     const decision = await call(hook, ctx, encodeInput(hook, ctx))
+    if (decision?.action === 'modify' && decision.request && !fits(hook, ctx, checkModifiedRequest(ctx.request.operation, ctx.request.stream, decision.request))) return
     apply(decision, ctx)
     if (decision?.action === 'modify' && decision.request) ctx.request.body = decision.request as never
   }
@@ -118,19 +130,20 @@ function adapter(name: string, hooks: readonly HookName[], options: WasmOptions,
     else if (hook === 'response')
       instance.response = async (ctx, response, { stream }) => {
         if (!applies(ctx)) return
-        const decision = await call('response', ctx, encodeInput('response', ctx, { response, stream }))
+        const decision = await call('response', ctx, encodeInput('response', ctx, { response, stream }), stream)
         // A streamed answer has been sent already: the plugin only observes it.
         if (stream) {
           if (decision && decision.action !== 'continue') log.warn('wasm plugin tried to change a streamed answer after it was sent; ignored', { plugin: name, requestId: ctx.id })
           return
         }
+        if (decision?.action === 'modify' && decision.response && !fits('response', ctx, checkModifiedResponse(ctx.request.operation, decision.response))) return
         apply(decision, ctx)
         if (decision?.action === 'modify' && decision.response) return decision.response as never
       }
     else if (hook === 'postLog')
       instance.postLog = async (ctx, record) => {
         if (!applies(ctx)) return
-        await call('postLog', ctx, encodeInput('postLog', ctx, { record }))
+        await call('postLog', ctx, encodeInput('postLog', ctx, { record }), true)
       }
   }
   return instance

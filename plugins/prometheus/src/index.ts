@@ -57,22 +57,26 @@ export default definePlugin({
           metrics.inFlight.inc()
         },
       },
-      postLog(ctx, record) {
-        if (ctx.meta.prometheusInFlight) metrics.inFlight.dec()
-        const model = models.value(record.model ?? record.requestedModel)
-        observe(metrics, record, model, providers.value(record.provider))
-        const cache = ctx.meta.cache
-        if (cache) {
-          metrics.cache.inc({ result: cache.result })
-          if (cache.savedUsd) metrics.cacheSaved.inc(cache.savedUsd)
-        }
-        // Plugin names come from the config, hooks and kinds are fixed lists: bounded labels.
-        for (const f of ctx.meta.pluginFailures ?? []) metrics.pluginFailures.inc({ plugin: f.plugin, hook: f.hook, kind: f.kind })
-        for (const b of ctx.meta.budgets ?? []) {
-          const id = budgets.value(`${b.level}:${b.id}`)
-          // Past the cap, later budgets are not tracked at all (one 'other' series would mislead).
-          if (id !== 'other') metrics.budget.set({ level: b.level, id: b.id }, b.remainingUsd)
-        }
+      // After the other postLog hooks: a WASM plugin's postLog failure is reported there.
+      postLog: {
+        order: 'post',
+        handler(ctx, record) {
+          if (ctx.meta.prometheusInFlight) metrics.inFlight.dec()
+          const model = models.value(record.model ?? record.requestedModel)
+          observe(metrics, record, model, providers.value(record.provider))
+          const cache = ctx.meta.cache
+          if (cache) {
+            metrics.cache.inc({ result: cache.result })
+            if (cache.savedUsd) metrics.cacheSaved.inc(cache.savedUsd)
+          }
+          // Plugin names come from the config, hooks and kinds are fixed lists: bounded labels.
+          for (const f of ctx.meta.pluginFailures ?? []) metrics.pluginFailures.inc({ plugin: f.plugin, hook: f.hook, kind: f.kind })
+          for (const b of ctx.meta.budgets ?? []) {
+            const id = budgets.value(`${b.level}:${b.id}`)
+            // Past the cap, later budgets are not tracked at all (one 'other' series would mislead).
+            if (id !== 'other') metrics.budget.set({ level: b.level, id: b.id }, b.remainingUsd)
+          }
+        },
       },
       routes: [
         {

@@ -139,6 +139,23 @@ describe('Pipeline', () => {
     expect(p.stats.postLogErrors.get('broken')).toBe(1)
   })
 
+  it('starts postLog hooks ordered post once the others have settled, so they see what those reported', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const seen: string[][] = []
+    const p = new Pipeline([
+      plugin('metrics', { postLog: { order: 'post', handler: (ctx) => void seen.push([...(ctx.meta.pluginFailures ?? []).map((f) => f.kind)]) } }),
+      plugin('late-reporter', { postLog: async (ctx) => { await gate; (ctx.meta.pluginFailures ??= []).push({ plugin: 'w', hook: 'postLog', kind: 'trap', failOpen: false }) } }),
+      plugin('broken', { postLog: () => { throw new Error('disk full') } }),
+    ])
+    const done = p.runPostLog(ctxFor(), { id: 'r1' } as never)
+    await Promise.resolve()
+    expect(seen).toEqual([])
+    release()
+    await done
+    expect(seen).toEqual([['trap']])
+  })
+
   it('drains pending postLog work on close, then closes plugins in reverse order', async () => {
     const events: string[] = []
     const p = new Pipeline([

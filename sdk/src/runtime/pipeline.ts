@@ -28,6 +28,7 @@ interface Entry<F> {
   /** Position in the config's plugin list. */
   index: number
   fn: F
+  order?: HookOrder
 }
 
 interface ResponseEntry {
@@ -243,19 +244,29 @@ export class Pipeline {
     return out
   }
 
-  /** Detached and parallel. Never throws; errors are counted and logged. */
+  /**
+   * Detached and parallel. Never throws; errors are counted and logged. `post` hooks start once
+   * the others have settled, so they see what those reported on `ctx.meta` (a metrics plugin
+   * counting a WASM plugin's postLog failure).
+   */
   runPostLog(ctx: RequestContext, record: RequestRecord): Promise<void> {
     if (this.#postLog.length === 0) return Promise.resolve()
-    const run = Promise.allSettled(
-      this.#postLog.map(async (entry) => {
-        try {
-          await entry.fn(ctx as GatewayContext, record)
-        } catch (error) {
-          this.stats.postLogErrors.set(entry.plugin.name, (this.stats.postLogErrors.get(entry.plugin.name) ?? 0) + 1)
-          this.#log.error('postLog hook failed', { plugin: entry.plugin.name, error: describe(error) })
-        }
-      }),
-    ).then(() => undefined)
+    const runAll = (entries: Entry<PostLogHook>[]) =>
+      Promise.allSettled(
+        entries.map(async (entry) => {
+          try {
+            await entry.fn(ctx as GatewayContext, record)
+          } catch (error) {
+            this.stats.postLogErrors.set(entry.plugin.name, (this.stats.postLogErrors.get(entry.plugin.name) ?? 0) + 1)
+            this.#log.error('postLog hook failed', { plugin: entry.plugin.name, error: describe(error) })
+          }
+        }),
+      )
+    const last = this.#postLog.filter((e) => e.order === 'post')
+    const first = last.length ? this.#postLog.filter((e) => e.order !== 'post') : this.#postLog
+    const run = runAll(first)
+      .then(() => (last.length ? runAll(last) : undefined))
+      .then(() => undefined)
     this.#pendingLogs.add(run)
     void run.finally(() => this.#pendingLogs.delete(run))
     return run
