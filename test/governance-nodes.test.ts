@@ -71,10 +71,9 @@ describe('embedded store across restarts', () => {
     const dir = configDir({ store: 'gov.db' })
     const first = await start(dir)
     for (let i = 0; i < 12; i++) await ask(first.url)
-    // Usage is settled after the answer: let postLog finish before reading.
-    await new Promise((r) => setTimeout(r, 50))
+    // Usage is settled after the answer (postLog): wait for the last one before reading.
+    await expect.poll(async () => ((u) => [u.requests, u.reservedUsd])(await usage(first.url))).toEqual([12, 0])
     const before = await usage(first.url)
-    expect(before.requests).toBe(12)
     await stop(first.run, 'SIGTERM')
     const second = await start(dir)
     expect(await usage(second.url)).toEqual(before)

@@ -7,7 +7,7 @@ type APIError = InstanceType<typeof OpenAI.APIError>
 import { createGateway } from '@sluice/core'
 import type { Gateway } from '@sluice/core'
 import type { RequestRecord } from '@sluice/sdk'
-import { deny, explodeClosed, explodeOpen, meter, shortCircuit, shout } from './fixtures/lifecycle-plugins.js'
+import { badHeader, deny, explodeClosed, explodeOpen, meter, shortCircuit, shout } from './fixtures/lifecycle-plugins.js'
 import { startOpenAIUpstream } from './helpers/openai-upstream.js'
 import type { OpenAIUpstream } from './helpers/openai-upstream.js'
 
@@ -28,7 +28,7 @@ async function start(plugins: unknown[]): Promise<Gateway> {
 
 beforeAll(async () => {
   upstream = await startOpenAIUpstream()
-  closed = await start([shortCircuit, [deny, { term: 'project falcon' }], explodeClosed, shout, path.join(fixtures, 'record-plugin.ts')])
+  closed = await start([shortCircuit, [deny, { term: 'project falcon' }], explodeClosed, badHeader, shout, path.join(fixtures, 'record-plugin.ts')])
   open = await start([explodeOpen])
   metered = await start([meter])
 })
@@ -70,6 +70,14 @@ describe('the lifecycle through a real gateway', () => {
     expect(error.type).toBe('gateway_plugin_error')
     expect(error.message).not.toContain('10.0.0.7')
     expect(closed.pipeline.stats.pluginErrors.get('fixture-explode-closed:preRequest')).toBe(1)
+  })
+
+  it('answers a header Node cannot send as the plugin\'s failure, never leaving the client without an answer', async () => {
+    for (const stream of [false, true]) {
+      const error = (await sdk(closed).chat.completions.create({ model: 'gpt-4o-mini', messages: user('bad header'), stream }).catch((e: unknown) => e)) as APIError
+      expect([error.status, error.type]).toEqual([500, 'gateway_plugin_error'])
+    }
+    expect(closed.pipeline.stats.pluginErrors.get('fixture-bad-header:preRequest')).toBe(2)
   })
 
   it('goes on when the failing plugin is fail-open', async () => {

@@ -27,7 +27,9 @@ export class RedisSync {
   constructor(url: string, prefix: string, node: string, log: Logger) {
     const options = { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000 }
     this.#client = new Redis(url, options)
-    this.#subscriber = new Redis(url, options)
+    // Resubscribed in start(), not by ioredis: its own resubscription has no catch, and a
+    // connection closing meanwhile became an unhandled rejection.
+    this.#subscriber = new Redis(url, { ...options, autoResubscribe: false })
     for (const c of [this.#client, this.#subscriber]) c.on('error', (error: Error) => log.warn('semantic-cache: redis error', { error: error.message }))
     this.#prefix = prefix
     this.#channel = `${prefix}events`
@@ -55,6 +57,9 @@ export class RedisSync {
       }
     })
     await this.#subscriber.subscribe(this.#channel)
+    this.#subscriber.on('ready', () => {
+      this.#subscriber.subscribe(this.#channel).catch((error: Error) => this.#log.warn('semantic-cache: redis resubscribe failed', { error: error.message }))
+    })
     let entries: EntryRecord[] = []
     const newest = () => entries.sort((a, b) => b.createdAt - a.createdAt).slice(0, limit)
     let cursor = '0'

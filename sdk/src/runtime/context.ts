@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http'
 import type {
   Attempt,
   CanonicalBody,
@@ -36,6 +37,20 @@ export interface ContextInit<O extends Operation = Operation> {
 export type ShortCircuit<O extends Operation = Operation> = CanonicalResponse<O> | AsyncIterable<ChatChunk>
 
 const CREDENTIAL_HEADERS = ['x-sluice-key', 'x-api-key', 'x-goog-api-key'] as const
+
+/**
+ * Refused where the plugin sets it (its hook fails, answered per failOpen): a header Node cannot
+ * send (CR/LF, non-Latin-1 such as '東京') would otherwise throw when the answer is written,
+ * leaving the client without one.
+ */
+function checkHeader(where: string, name: string, value: string): void {
+  try {
+    validateHeaderName(name)
+    validateHeaderValue(name, value)
+  } catch (error) {
+    throw new TypeError(`invalid ${where} header ${JSON.stringify(String(name)).slice(0, 80)}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
 
 /** The caller's key from the headers every client family uses, or `?key=` (Gemini). */
 export function readCredential(headers: Readonly<Record<string, string | string[] | undefined>>, query: string): string | undefined {
@@ -196,10 +211,12 @@ export class RequestContext<O extends Operation = Operation> implements GatewayC
   }
 
   setResponseHeader(name: string, value: string): void {
+    checkHeader('response', name, value)
     this.responseHeaders[name.toLowerCase()] = value
   }
 
   setUpstreamHeader(name: string, value: string): void {
+    checkHeader('upstream', name, value)
     this.upstreamHeaders[name.toLowerCase()] = value
   }
 }

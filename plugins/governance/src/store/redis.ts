@@ -71,12 +71,17 @@ export class RedisDefinitionStore implements DefinitionStore {
 
   async watch(onChange: (kind: EntityKind, id: string) => void, onResync?: () => void): Promise<void> {
     // A connection in subscriber mode can do nothing else: a second one.
-    this.#subscriber = this.#redis.duplicate()
-    this.#subscriber.on('error', this.#onError)
+    // Resubscribed here, not by ioredis: its own resubscription has no catch, and a connection
+    // closing meanwhile became an unhandled rejection.
+    const subscriber = (this.#subscriber = this.#redis.duplicate({ autoResubscribe: false }))
+    subscriber.on('error', this.#onError)
     // Announcements sent while the connection was down are lost: read everything again.
     let connectedOnce = false
-    this.#subscriber.on('ready', () => {
-      if (connectedOnce) onResync?.()
+    subscriber.on('ready', () => {
+      if (connectedOnce) {
+        subscriber.subscribe(this.#channel).catch(this.#onError)
+        onResync?.()
+      }
       connectedOnce = true
     })
     this.#subscriber.on('message', (_channel: string, message: string) => {
