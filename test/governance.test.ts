@@ -145,7 +145,7 @@ describe('virtual keys', () => {
     expect(((await openai(DECLARED).chat.completions.create({ model: 'mock-1', messages: user('x') }).catch((x: unknown) => x)) as APIError).status).toBe(403)
   })
 
-  it('lists only the models a key may use, on every front door, and refuses a listing without a valid key', async () => {
+  it('lists only the models a key may use, on every front door, and refuses a listing (or a token count) without a valid key', async () => {
     const ids = async (key: string) => (await openai(key).models.list()).data.map((m) => m.id).sort()
     const everything = await ids((await newKey({ name: 'all-models' })).key)
     expect(everything).toEqual(expect.arrayContaining(['mock-1', 'mock-cheap', 'mock-slow', 'up-model']))
@@ -166,6 +166,13 @@ describe('virtual keys', () => {
     expect(((await bare.json()) as { error: { type: string } }).error.type).toBe('caller_unauthorized')
     const anthropicDenied = await fetch(`${gateway.url}/anthropic/v1/models`)
     expect([anthropicDenied.status, ((await anthropicDenied.json()) as { type: string }).type]).toEqual([401, 'error'])
+
+    // Token counting answers the same callers, for the same models.
+    const count = { messages: [{ role: 'user' as const, content: 'How many tokens is this?' }] }
+    expect((await anthropic.messages.countTokens({ model: 'mock-cheap', ...count })).input_tokens).toBeGreaterThan(0)
+    expect(((await anthropic.messages.countTokens({ model: 'mock-1', ...count }).catch((x: unknown) => x)) as APIError).status).toBe(403)
+    const stranger = new Anthropic({ baseURL: `${gateway.url}/anthropic`, apiKey: 'sk-sluice-unknown-0000000000000000', maxRetries: 0 })
+    expect(((await stranger.messages.countTokens({ model: 'mock-cheap', ...count }).catch((x: unknown) => x)) as APIError).status).toBe(401)
   })
 
   it('keeps a key to the provider keys it is restricted to', async () => {

@@ -15,8 +15,25 @@ import { restrictPlan } from '../routing/restrict.js'
  */
 export async function visibleModels(deps: FrontDoorDeps, req: IncomingMessage, format: WireFormat): Promise<ModelInfo[]> {
   const all: ModelInfo[] = [...deps.planner.aliases.map((id) => ({ id, object: 'model' as const, created: 0, owned_by: 'sluice' })), ...deps.router.listModels()]
+  const rules = await callerRules(deps, req, format)
+  if (rules.length === 0) return all
+  return all.filter((model) => {
+    try {
+      restrictPlan(deps.planner.plan(model.id), rules, model.id)
+      return true
+    } catch {
+      return false
+    }
+  })
+}
+
+/**
+ * The rules the plugins' `models` hooks set for this caller (none: no restriction). Throws a
+ * hook's GatewayError (401 …), or 500 for a fail-closed plugin that broke.
+ */
+export async function callerRules(deps: FrontDoorDeps, req: IncomingMessage, format: WireFormat): Promise<TargetRule[]> {
   const hooks = deps.pipeline.plugins.filter((p) => p.instance.models)
-  if (hooks.length === 0) return all
+  if (hooks.length === 0) return []
   const url = req.url ?? '/'
   const q = url.indexOf('?')
   const query = q === -1 ? '' : url.slice(q + 1)
@@ -32,15 +49,7 @@ export async function visibleModels(deps: FrontDoorDeps, req: IncomingMessage, f
       if (!plugin.failOpen) throw new GatewayError(500, 'gateway_plugin_error', `Plugin "${plugin.name}" failed in models`)
     }
   }
-  if (rules.length === 0) return all
-  return all.filter((model) => {
-    try {
-      restrictPlan(deps.planner.plan(model.id), rules, model.id)
-      return true
-    } catch {
-      return false
-    }
-  })
+  return rules
 }
 
 /** Answers with the caller's models (`answer`), or with the refusal in the front door's wire format. */

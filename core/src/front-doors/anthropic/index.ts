@@ -1,7 +1,8 @@
 import { GatewayError, isGatewayError } from '@sluice/sdk'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { handleInference } from '../../engine/handle.js'
-import { withVisibleModels } from '../../engine/models.js'
+import { callerRules, withVisibleModels } from '../../engine/models.js'
+import { restrictPlan } from '../../routing/restrict.js'
 import type { InferenceRoute } from '../../engine/handle.js'
 import { parseJsonObject, readBody } from '../../http/body.js'
 import { methodNotAllowed, sendError, sendJson } from '../../http/node.js'
@@ -55,8 +56,10 @@ function messagesRoute(betas: string[]): InferenceRoute {
 async function countTokens(deps: FrontDoorDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'POST') return void sendError(res, anthropicCodec, methodNotAllowed(req.method, 'POST'))
   try {
+    // The caller must be one that may use the model (a virtual key, under governance).
+    const rules = await callerRules(deps, req, 'anthropic')
     const body = checkCountBody(parseJsonObject(await readBody(req, deps.bodyLimit)))
-    deps.planner.plan(body.model)
+    restrictPlan(deps.planner.plan(body.model), rules, body.model)
     sendJson(res, 200, { input_tokens: estimateInputTokens(body) }, { 'x-sluice-token-count': 'estimate' })
   } catch (error) {
     if (isGatewayError(error)) return void sendError(res, anthropicCodec, error)
