@@ -3,7 +3,7 @@ import path from 'node:path'
 import { definePlugin } from '@sluice/sdk'
 import type { ChatResponse } from '@sluice/sdk'
 import { SemanticCache } from './cache.js'
-import { createLocalEmbedder, modelSource } from './local-embedder.js'
+import { createLocalEmbedder, modelIdentity, modelSource } from './local-embedder.js'
 import type { Embedder } from './local-embedder.js'
 import { optionsSchema } from './options.js'
 import { createRemoteEmbedder } from './remote-embedder.js'
@@ -44,7 +44,7 @@ export default definePlugin({
         if (options.semantic) embedder = createRemoteEmbedder(config)
       } else {
         const source = modelSource(config, configDir, dataDir)
-        embedModel = source.model
+        embedModel = modelIdentity(source)
         if (options.semantic) {
           const local = createLocalEmbedder(config, source)
           embedder = local

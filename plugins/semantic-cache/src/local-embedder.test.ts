@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import path from 'node:path'
-import { mkdtempSync } from 'node:fs'
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { makeFixtureModel } from '../fixture/make-model.mjs'
-import { createLocalEmbedder, modelSource } from './local-embedder.js'
+import { createLocalEmbedder, modelIdentity, modelSource } from './local-embedder.js'
 import { localEmbedderSchema } from './options.js'
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0)
@@ -27,6 +27,17 @@ describe('local embedder (fixture model, worker thread)', () => {
   it('reads a folder locally, never from the hub', () => {
     expect(source).toMatchObject({ model: 'sluice-tiny-embedder', localModelPath: path.dirname(modelDir), allowRemoteModels: false })
     expect(modelSource({ ...options, model: 'Xenova/all-MiniLM-L6-v2' }, '/etc', dataDir)).toMatchObject({ model: 'Xenova/all-MiniLM-L6-v2', allowRemoteModels: true, cacheDir: path.join(dataDir, 'models') })
+  })
+
+  it('names a folder model by what it holds, so another model put in its place never meets its vectors', () => {
+    const copy = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-model-')), path.basename(modelDir))
+    cpSync(modelDir, copy, { recursive: true })
+    const copied = modelSource({ ...options, model: copy }, '/', dataDir)
+    expect(modelIdentity(copied)).toBe(modelIdentity(source))
+    expect(modelIdentity({ ...source, quantized: !source.quantized })).not.toBe(modelIdentity(source))
+    writeFileSync(path.join(copy, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: 128, swapped: true }))
+    expect(modelIdentity(copied)).not.toBe(modelIdentity(source))
+    expect(modelIdentity(modelSource({ ...options, model: 'Xenova/all-MiniLM-L6-v2' }, '/etc', dataDir))).toBe(`Xenova/all-MiniLM-L6-v2#${options.quantized ? 'q' : 'f'}`)
   })
 
   it('scores paraphrases high and unrelated questions low, with unit vectors', async () => {

@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Tinypool from 'tinypool'
@@ -32,6 +33,23 @@ export function modelSource(options: LocalEmbedderOptions, configDir: string, da
     cacheDir,
     quantized: options.quantized,
   }
+}
+
+/**
+ * Names the model in the semantic partition, so vectors of two models never meet (a folder's
+ * name says little: another model of the same size may be put in its place). A local folder is
+ * named by a digest of its config, tokenizer and weights' size; a hub id by itself. Quantized
+ * weights give other vectors than full ones.
+ */
+export function modelIdentity(source: ModelSource): string {
+  const variant = source.quantized ? 'q' : 'f'
+  const folder = source.localModelPath ? path.join(source.localModelPath, source.model) : undefined
+  if (!folder || !existsSync(path.join(folder, 'config.json'))) return `${source.model}#${variant}`
+  const hash = createHash('sha256')
+  for (const file of ['config.json', 'tokenizer.json']) if (existsSync(path.join(folder, file))) hash.update(readFileSync(path.join(folder, file)))
+  const weights = path.join(folder, 'onnx', source.quantized ? 'model_quantized.onnx' : 'model.onnx')
+  if (existsSync(weights)) hash.update(String(statSync(weights).size))
+  return `${source.model}#${variant}#${hash.digest('hex').slice(0, 16)}`
 }
 
 /** The compiled worker next to this file; from the sources (tests), the built one in dist/. */
