@@ -261,6 +261,11 @@ describe('budgets', () => {
     // The next hour is a new window.
     now += 3_600_000
     expect((await openai(key).chat.completions.create({ model: 'mock-1', max_tokens: 5, messages: user('hello there') })).object).toBe('chat.completion')
+    // The gauge says what is left after the real cost, not after the request's worst case.
+    const gauge = async () => Number(new RegExp(`sluice_budget_remaining_usd\\{level="key",id="${id}"\\} ([0-9.e-]+)`).exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1])
+    const left = async () => (await admin('GET', `virtual-keys/${id}`)).body.usage.budgets[0].remainingUsd as number
+    await expect.poll(async () => Math.abs((await gauge()) - (await left()))).toBeLessThan(1e-6)
+    expect(await left()).toBeGreaterThan(0)
   })
 
   it('a team budget holds for every key of the team', async () => {

@@ -1,6 +1,6 @@
 import type { GatewayContext, RequestRecord } from '@sluice/sdk'
 import type { Ledger } from './ledger.js'
-import { toNano } from './ledger.js'
+import { toNano, toUsd } from './ledger.js'
 import { settlementAdds } from './limits.js'
 import type { GovernanceOptions } from './options.js'
 
@@ -28,5 +28,9 @@ export function createSettlement(ledger: Ledger, options: GovernanceOptions, clo
       amountNano: admitted.amountNano,
       adds: settlementAdds(admitted.owners, now, toNano(costUsd), tokens),
     })
+    // What admission reported left still counted this request's worst case: metrics (which run
+    // after the other postLog hooks) get what is left once its real cost replaced it.
+    const released = toUsd(admitted.amountNano) - costUsd
+    if (ctx.meta.budgets) for (const b of ctx.meta.budgets) b.remainingUsd = Math.max(0, b.remainingUsd + released)
   }
 }
