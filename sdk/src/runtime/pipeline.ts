@@ -113,6 +113,8 @@ export class Pipeline {
   /** In reverse plugin order. */
   readonly #response: ResponseEntry[]
   readonly #postLog: Entry<PostLogHook>[]
+  /** postLog hooks in two waves: the `post` ones start once the others have settled. */
+  readonly #postLogWaves: Entry<PostLogHook>[][]
   readonly #pendingLogs = new Set<Promise<void>>()
   readonly hasChunkHooks: boolean
   readonly hasCompleteHooks: boolean
@@ -124,6 +126,7 @@ export class Pipeline {
     plugins.forEach((p) => validatePluginInstance(p.name, p.instance))
     this.#pre = { preAuth: this.#collect('preAuth'), policy: this.#collect('policy'), preRequest: this.#collect('preRequest') }
     this.#postLog = this.#collect('postLog')
+    this.#postLogWaves = [this.#postLog.filter((e) => e.order !== 'post'), this.#postLog.filter((e) => e.order === 'post')].filter((w) => w.length > 0)
     const response: (ResponseEntry & { order: HookOrder | undefined })[] = []
     plugins.forEach((plugin, index) => {
       const hook = plugin.instance.response
@@ -262,10 +265,9 @@ export class Pipeline {
           }
         }),
       )
-    const last = this.#postLog.filter((e) => e.order === 'post')
-    const first = last.length ? this.#postLog.filter((e) => e.order !== 'post') : this.#postLog
+    const [first, last] = this.#postLogWaves
     const run = runAll(first)
-      .then(() => (last.length ? runAll(last) : undefined))
+      .then(() => (last ? runAll(last) : undefined))
       .then(() => undefined)
     this.#pendingLogs.add(run)
     void run.finally(() => this.#pendingLogs.delete(run))
