@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { Agent, request } from 'undici'
+import { interleaved, quantile } from './lib/interleave.mjs'
 import { startGateway, startProcess, stopAll } from './lib/processes.mjs'
 import { startRedis } from '../test/services.mjs'
 import governancePlugin from '@sluice/governance'
@@ -44,18 +44,8 @@ async function main() {
     ...(redis ? { redis: await gateway('redis', [governance(redis.url), provider]) } : {}),
   }
   const body = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 200, messages: [{ role: 'user', content: 'How long does shipping take to Lyon? '.repeat(20) }] })
-  const agents = Object.fromEntries(Object.keys(targets).map((k) => [k, new Agent({ connections: 1 })]))
-  const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]))
-  const once = async (name) => {
-    const t = process.hrtime.bigint()
-    const res = await request(`${targets[name]}/v1/chat/completions`, { method: 'POST', dispatcher: agents[name], headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body })
-    await res.body.arrayBuffer()
-    if (res.statusCode !== 200) throw new Error(`${name}: HTTP ${res.statusCode}`)
-    return Number(process.hrtime.bigint() - t) / 1000
-  }
-  for (let i = 0; i < 300; i++) for (const name of Object.keys(targets)) await once(name)
-  for (let i = 0; i < sequential; i++) for (const name of Object.keys(targets)) samples[name].push(await once(name))
-  const q = (list, p) => list.sort((a, b) => a - b)[Math.floor(list.length * p)]
+  const samples = await interleaved(targets, body, { rounds: sequential, headers: { authorization: `Bearer ${KEY}` } })
+  const q = quantile
   const row = (name) => `| ${name} | ${Math.round(q(samples[name], 0.5))} | ${Math.round(q(samples[name], 0.99))} | ${(q(samples[name], 0.5) / q(samples.base, 0.5)).toFixed(2)} |`
   const added = (name, p) => Math.round(q(samples[name], p) - q(samples.base, p))
   process.stdout.write(
@@ -74,7 +64,6 @@ async function main() {
   for (const [name, store] of [['embedded', path.join(dir, 'hooks.db')], ...(redis ? [['redis', redis.url]] : [])]) process.stdout.write(`${await hookTimes(name, store, governance)}\n`)
   stopAll()
   redis?.stop()
-  await Promise.all(Object.values(agents).map((a) => a.close()))
 }
 
 const HOOK_RUNS = 20_000
@@ -99,7 +88,7 @@ async function hookTimes(name, store, governance) {
     if (i >= 1000) (admit.push(a), settle.push(s))
   }
   await hooks.close()
-  const q = (list, p) => list.sort((x, y) => x - y)[Math.floor(list.length * p)]
+  const q = quantile
   return `| ${name} | ${q(admit, 0.5).toFixed(1)} | ${q(admit, 0.99).toFixed(1)} | ${q(settle, 0.5).toFixed(1)} |`
 }
 

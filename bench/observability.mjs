@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { Agent, request } from 'undici'
+import { interleaved, quantile } from './lib/interleave.mjs'
 import { startGateway, startProcess, stopAll } from './lib/processes.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -36,17 +36,8 @@ async function main() {
     traced: await gateway('traced', [['@sluice/request-log', { store: path.join(dir, 'traced.db') }], ['@sluice/prometheus', {}], ['@sluice/otel', { endpoint: `http://127.0.0.1:${sink.address().port}/v1/traces` }], provider]),
   }
   const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'How long does shipping take to Lyon? '.repeat(20) }] })
-  const agents = Object.fromEntries(Object.keys(targets).map((k) => [k, new Agent({ connections: 1 })]))
-  const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]))
-  const once = async (name) => {
-    const t = process.hrtime.bigint()
-    const res = await request(`${targets[name]}/v1/chat/completions`, { method: 'POST', dispatcher: agents[name], headers: { 'content-type': 'application/json' }, body })
-    await res.body.arrayBuffer()
-    return Number(process.hrtime.bigint() - t) / 1000
-  }
-  for (let i = 0; i < 300; i++) for (const name of Object.keys(targets)) await once(name)
-  for (let i = 0; i < sequential; i++) for (const name of Object.keys(targets)) samples[name].push(await once(name))
-  const q = (list, p) => list.sort((a, b) => a - b)[Math.floor(list.length * p)]
+  const samples = await interleaved(targets, body, { rounds: sequential })
+  const q = quantile
   const row = (name) => `| ${name} | ${Math.round(q(samples[name], 0.5))} | ${Math.round(q(samples[name], 0.99))} |`
   const added = (name, p) => Math.round(q(samples[name], p) - q(samples.base, p))
   process.stdout.write(
@@ -64,7 +55,6 @@ async function main() {
   )
   stopAll()
   sink.close()
-  await Promise.all(Object.values(agents).map((a) => a.close()))
 }
 
 main().then(() => process.exit(0), (e) => (stopAll(), process.stderr.write(`${e.stack ?? e}\n`), process.exit(1)))

@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { Agent, request } from 'undici'
 import { wasmPlugin } from '@sluice/core'
 import { definePlugin } from '@sluice/sdk'
 import { testPlugin } from '@sluice/sdk/testing'
+import { interleaved, quantile } from './lib/interleave.mjs'
 import { startGateway, startProcess, stopAll } from './lib/processes.mjs'
 import termGuard from './plugins/term-guard.mjs'
 
@@ -39,7 +39,7 @@ const chat = {
   ],
 }
 const body = JSON.stringify(chat)
-const q = (list, p) => list.sort((a, b) => a - b)[Math.floor(list.length * p)]
+const q = quantile
 const us = (start) => Number(process.hrtime.bigint() - start) / 1000
 
 /** The hook alone, through the lifecycle engine: a request each per round, 1000 rounds of warm-up. */
@@ -82,17 +82,7 @@ async function main() {
     wasm: await gateway('wasm', [[wasm('guardrail'), { config: { terms } }], provider]),
     'wasm-modify': await gateway('wasm-modify', [[wasm('system-prompt'), { config: { text: 'Answer briefly.' } }], provider]),
   }
-  const agents = Object.fromEntries(Object.keys(targets).map((k) => [k, new Agent({ connections: 1 })]))
-  const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]))
-  const once = async (name) => {
-    const t = process.hrtime.bigint()
-    const res = await request(`${targets[name]}/v1/chat/completions`, { method: 'POST', dispatcher: agents[name], headers: { 'content-type': 'application/json' }, body })
-    await res.body.arrayBuffer()
-    if (res.statusCode !== 200) throw new Error(`${name} answered ${res.statusCode}`)
-    return Number(process.hrtime.bigint() - t) / 1000
-  }
-  for (let i = 0; i < 300; i++) for (const name of Object.keys(targets)) await once(name)
-  for (let i = 0; i < sequential; i++) for (const name of Object.keys(targets)) samples[name].push(await once(name))
+  const samples = await interleaved(targets, body, { rounds: sequential })
   const added = (name, p) => Math.round(q(samples[name], p) - q(samples.base, p))
   const row = (name) => `| ${name} | ${Math.round(q(samples[name], 0.5))} | ${Math.round(q(samples[name], 0.99))} | ${name === 'base' ? '-' : added(name, 0.5)} | ${name === 'base' ? '-' : added(name, 0.99)} |`
   process.stdout.write(
@@ -107,7 +97,6 @@ async function main() {
     ].join('\n') + '\n',
   )
   stopAll()
-  await Promise.all(Object.values(agents).map((a) => a.close()))
 }
 
 main().then(() => process.exit(0), (e) => (stopAll(), process.stderr.write(`${e.stack ?? e}\n`), process.exit(1)))
