@@ -66,6 +66,8 @@ export interface GatewayRequest<O extends Operation = Operation> {
   readonly stream: boolean
   /** The cap on answer tokens the client set (`max_completion_tokens` or `max_tokens`), if any. */
   readonly maxTokens: number | undefined
+  /** How many answers the client asked for (`n`; Gemini's `candidateCount`): each may run to `maxTokens`. 1 unless set. */
+  readonly choices: number
   /** Every text that will go up: message contents, tool results and tool-call arguments. */
   texts(): string[]
   /**

@@ -133,11 +133,12 @@ export function createAdmission(deps: AdmissionDeps): { policy: (ctx: GatewayCon
     ctx.meta.governance = { owners, reservationId, amountNano }
   }
 
-  /** The most this request can cost: estimated prompt plus its answer cap, at the dearest target it may reach. */
+  /** The most this request can cost: estimated prompt plus its answers' cap, at the dearest target it may reach. */
   const worstCase = (ctx: GatewayContext, candidates: Target[]): number => {
     let promptTokens = 3
     for (const text of ctx.request.texts()) promptTokens += Math.ceil(Buffer.byteLength(text) / BYTES_PER_TOKEN) + PER_TEXT_OVERHEAD
-    const outputTokens = ctx.request.operation === 'chat' ? (ctx.request.maxTokens ?? options.defaultMaxOutputTokens) : 0
+    // Every answer asked for (`n`) may run to the cap.
+    const outputTokens = ctx.request.operation === 'chat' ? (ctx.request.maxTokens ?? options.defaultMaxOutputTokens) * ctx.request.choices : 0
     let usd = 0
     for (const target of candidates) {
       const price = priceOf(target)

@@ -85,6 +85,7 @@ class Request<O extends Operation> implements GatewayRequest<O> {
   readonly model: string
   readonly stream: boolean
   readonly maxTokens: number | undefined
+  readonly choices: number
   readonly raw: Uint8Array | undefined
   readonly query: string
   #body: CanonicalBody<O>
@@ -107,6 +108,8 @@ class Request<O extends Operation> implements GatewayRequest<O> {
     this.stream = init.operation === 'chat' && (init.body as ChatRequest).stream === true
     const cap = init.operation === 'chat' ? ((init.body as ChatRequest).max_completion_tokens ?? (init.body as ChatRequest).max_tokens) : undefined
     this.maxTokens = typeof cap === 'number' && cap > 0 ? cap : undefined
+    const n = init.operation === 'chat' ? (init.body as ChatRequest).n : undefined
+    this.choices = typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1
   }
 
   get body(): CanonicalBody<O> {
