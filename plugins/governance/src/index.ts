@@ -9,6 +9,7 @@ import { openBackend } from './open.js'
 import { optionsSchema } from './options.js'
 import type { DeclaredKey, GovernanceOptions } from './options.js'
 import { Registry } from './registry.js'
+import { Renewals } from './renewals.js'
 import { createSettlement } from './settlement.js'
 
 export type { GovernanceOptions } from './options.js'
@@ -47,12 +48,13 @@ export default definePlugin({
     }
     const tokens = adminTokens(options)
     if (tokens.length === 0) log.info('governance: the admin API is off (no adminTokens, no SLUICE_ADMIN_TOKEN)')
-    const settle = createSettlement(backend.ledger, options as GovernanceOptions, clock)
+    const renewals = new Renewals(backend.ledger, options.reservationTtlMs, clock, log)
+    const settle = createSettlement(backend.ledger, options as GovernanceOptions, clock, renewals)
     return {
-      ...createAdmission({ registry, ledger: backend.ledger, options, cost, clock }),
+      ...createAdmission({ registry, ledger: backend.ledger, options, cost, clock, renewals }),
       postLog: settle,
       routes: adminRoutes({ registry, ledger: backend.ledger, tokens, audit, clock }),
-      close: () => backend.release(),
+      close: () => (renewals.close(), backend.release()),
     }
   },
 })
