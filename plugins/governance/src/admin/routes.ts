@@ -127,6 +127,9 @@ async function update(deps: AdminDeps, kind: EntityKind, id: string, request: Re
 async function remove(deps: AdminDeps, kind: EntityKind, id: string, caller: AdminCaller): Promise<Response> {
   const entity = found(deps, kind, id)
   if (entity.declared) throw new HttpError(409, 'caller_conflict', `The ${KIND_LABEL[kind]} "${id}" is declared in the gateway config: remove it there`)
+  // Members would keep working without the budgets above them (and meet them again if the id came back).
+  const members = membersOf(deps, kind, id)
+  if (members.length) throw new HttpError(409, 'caller_conflict', `The ${KIND_LABEL[kind]} "${id}" still has members: ${members.slice(0, 10).join(', ')}${members.length > 10 ? ', …' : ''}; move or delete them first`)
   await deps.registry.remove(kind, id)
   deps.audit({ type: `admin.${kind}.deleted`, actor: caller.name, target: id, details: { name: entity.name } })
   return json(200, { id, deleted: true })
@@ -136,6 +139,14 @@ function found(deps: AdminDeps, kind: EntityKind, id: string): VirtualKey | Team
   const entity = deps.registry.get(kind, id)
   if (!entity) throw new HttpError(404, 'caller_not_found', `No ${KIND_LABEL[kind]} with id "${id}"`)
   return entity
+}
+
+/** The keys (and, for a customer, the teams) that name this team or customer. */
+function membersOf(deps: AdminDeps, kind: EntityKind, id: string): string[] {
+  if (kind === 'key') return []
+  const keys = deps.registry.list('key').filter((k) => (kind === 'team' ? k.team : k.customer) === id).map((k) => `virtual key ${k.id}`)
+  const teams = kind === 'customer' ? deps.registry.list('team').filter((t) => t.customer === id).map((t) => `team ${t.id}`) : []
+  return [...teams, ...keys]
 }
 
 function checkReferences(deps: AdminDeps, input: Record<string, unknown>): void {

@@ -1,0 +1,55 @@
+// The admin API's edges: references between keys, teams and customers, PATCH that removes a
+// field, body size; and where a key may (not) be presented.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import OpenAI from 'openai'
+import { createGateway } from '@sluice/core'
+import type { Gateway } from '@sluice/core'
+import governance from '@sluice/governance'
+
+const ADMIN = 'admin-token-0123456789abcdef'
+let gateway: Gateway
+
+beforeAll(async () => {
+  gateway = await createGateway(
+    {
+      log: { level: 'silent' },
+      audit: { enabled: false },
+      plugins: [[governance, { store: 'memory:', adminTokens: [{ token: ADMIN }] }], ['@sluice/mock-provider', { models: ['mock-1'] }]],
+    } as never,
+    { logWrite: () => {} },
+  )
+  await gateway.listen({ port: 0, host: '127.0.0.1' })
+})
+afterAll(async () => {
+  await gateway?.close()
+})
+
+async function admin(method: string, route: string, body?: unknown) {
+  const res = await fetch(`${gateway.url}/admin/v1/${route}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : undefined }
+}
+
+describe('references', () => {
+  it('will not delete a team or customer that keys or teams still belong to (their budgets would silently stop applying)', async () => {
+    expect((await admin('POST', 'customers', { id: 'del-c', budgets: [{ limitUsd: 1, period: 'day' }] })).status).toBe(201)
+    expect((await admin('POST', 'teams', { id: 'del-t', customer: 'del-c', budgets: [{ limitUsd: 1, period: 'day' }] })).status).toBe(201)
+    const key = (await admin('POST', 'virtual-keys', { name: 'member', team: 'del-t' })).body as { id: string }
+
+    const team = await admin('DELETE', 'teams/del-t')
+    expect(team.status).toBe(409)
+    expect(team.body.error.message).toContain(key.id)
+    expect((await admin('GET', 'teams/del-t')).status).toBe(200)
+    const customer = await admin('DELETE', 'customers/del-c')
+    expect(customer.status).toBe(409)
+    expect(customer.body.error.message).toContain('del-t')
+
+    expect((await admin('DELETE', `virtual-keys/${key.id}`)).status).toBe(200)
+    expect((await admin('DELETE', 'teams/del-t')).status).toBe(200)
+    expect((await admin('DELETE', 'customers/del-c')).status).toBe(200)
+  })
+})
