@@ -53,3 +53,20 @@ describe('references', () => {
     expect((await admin('DELETE', 'customers/del-c')).status).toBe(200)
   })
 })
+
+describe('PATCH', () => {
+  it('removes an optional field given as null, and still refuses fields that are not the caller\'s to set', async () => {
+    expect((await admin('POST', 'teams', { id: 'patch-t' })).status).toBe(201)
+    const made = (await admin('POST', 'virtual-keys', { name: 'patched', team: 'patch-t', expiresAt: '2030-01-01T00:00:00Z' })).body as { id: string }
+    const patched = await admin('PATCH', `virtual-keys/${made.id}`, { team: null, expiresAt: null })
+    expect(patched.status).toBe(200)
+    expect(patched.body.team).toBeUndefined()
+    expect(patched.body.expiresAt).toBeUndefined()
+    expect((await admin('GET', `virtual-keys/${made.id}`)).body.team).toBeUndefined()
+    // A required field cannot be removed; the secret and its hash cannot be set.
+    expect((await admin('PATCH', `virtual-keys/${made.id}`, { name: null })).status).toBe(400)
+    expect((await admin('PATCH', `virtual-keys/${made.id}`, { hash: '0'.repeat(64) })).status).toBe(400)
+    expect((await admin('PATCH', `virtual-keys/${made.id}`, { key: 'sk-sluice-chosen-by-caller-000000' })).status).toBe(400)
+    expect((await admin('PATCH', `virtual-keys/${made.id}`, { team: 'no-such-team' })).status).toBe(400)
+  })
+})

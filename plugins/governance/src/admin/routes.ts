@@ -33,6 +33,11 @@ const updateSchemas = {
   customer: customerSchema.omit({ id: true }).partial().strict(),
 }
 
+/** Optional fields a PATCH may remove with `null`; the rest have a value or a default (`[]`, `{}`). */
+const REMOVABLE: Record<EntityKind, string[]> = { key: ['team', 'customer', 'expiresAt'], team: ['name', 'customer'], customer: ['name'] }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -113,15 +118,19 @@ async function update(deps: AdminDeps, kind: EntityKind, id: string, request: Re
   const entity = found(deps, kind, id)
   if (entity.declared) throw new HttpError(409, 'caller_conflict', `The ${KIND_LABEL[kind]} "${id}" is declared in the gateway config: change it there`)
   const input = await body(request)
-  const parsed = parse(updateSchemas[kind], input) as Record<string, unknown>
+  // `null` removes an optional field (a key leaves its team, loses its expiry); JSON has no undefined.
+  const removed = isRecord(input) ? REMOVABLE[kind].filter((k) => input[k] === null) : []
+  const rest = isRecord(input) ? Object.fromEntries(Object.entries(input).filter(([k]) => !removed.includes(k))) : input
+  const parsed = parse(updateSchemas[kind], rest) as Record<string, unknown>
   // Zod fills defaults into a partial schema too: keep only the fields the caller sent.
-  const sent = new Set(input && typeof input === 'object' ? Object.keys(input) : [])
+  const sent = new Set(isRecord(rest) ? Object.keys(rest) : [])
   const changes = Object.fromEntries(Object.entries(parsed).filter(([k]) => sent.has(k)))
   checkReferences(deps, changes)
-  const next = { ...entity, ...changes, updatedAt: new Date(deps.clock()).toISOString() }
+  const next: Record<string, unknown> = { ...entity, ...changes, updatedAt: new Date(deps.clock()).toISOString() }
+  for (const field of removed) delete next[field]
   await deps.registry.put(kind, next as never)
-  deps.audit({ type: `admin.${kind}.updated`, actor: caller.name, target: id, details: { fields: Object.keys(changes) } })
-  return json(200, view(kind, next))
+  deps.audit({ type: `admin.${kind}.updated`, actor: caller.name, target: id, details: { fields: [...Object.keys(changes), ...removed] } })
+  return json(200, view(kind, next as unknown as VirtualKey | Team | Customer))
 }
 
 async function remove(deps: AdminDeps, kind: EntityKind, id: string, caller: AdminCaller): Promise<Response> {
