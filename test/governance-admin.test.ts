@@ -70,3 +70,14 @@ describe('PATCH', () => {
     expect((await admin('PATCH', `virtual-keys/${made.id}`, { team: 'no-such-team' })).status).toBe(400)
   })
 })
+
+describe('bodies', () => {
+  it('refuses an admin body over 1 MiB with 413, without storing anything', async () => {
+    const before = (await admin('GET', 'customers')).body.data.length
+    const huge = JSON.stringify({ id: 'huge', metadata: { blob: 'x'.repeat(2 * 1024 * 1024) } })
+    const r = await admin('POST', 'customers', huge)
+    expect(r.status).toBe(413)
+    expect(r.body.error.type).toBe('caller_invalid_request')
+    expect((await admin('GET', 'customers')).body.data.length).toBe(before)
+  })
+})

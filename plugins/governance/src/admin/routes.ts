@@ -174,14 +174,32 @@ function ownerOf(kind: EntityKind, entity: VirtualKey | Team | Customer): Owner 
   return { kind, entity, ref: entityRef(kind, entity.id) }
 }
 
+// A key, team or customer is a few KB at most (metadata included); admin tokens leak too.
+const BODY_LIMIT = 1024 * 1024
+
 async function body(request: Request): Promise<unknown> {
-  const text = await request.text()
+  const text = await limitedText(request, BODY_LIMIT)
   if (!text.trim()) return {}
   try {
     return JSON.parse(text)
   } catch {
     throw new HttpError(400, 'caller_invalid_json', 'The body is not valid JSON')
   }
+}
+
+/** The body as text, refused (413) past `limit` bytes without reading the rest into memory. */
+async function limitedText(request: Request, limit: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, 'caller_invalid_request', `The body is larger than ${limit} bytes`)
+  if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge()
+  if (!request.body) return ''
+  const parts: Uint8Array[] = []
+  let size = 0
+  for await (const part of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += part.byteLength
+    if (size > limit) throw tooLarge()
+    parts.push(part)
+  }
+  return Buffer.concat(parts).toString('utf8')
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
