@@ -81,3 +81,19 @@ describe('bodies', () => {
     expect((await admin('GET', 'customers')).body.data.length).toBe(before)
   })
 })
+
+describe('where a key may be sent', () => {
+  it('takes ?key= on the Gemini routes only: on OpenAI and Anthropic routes a key in the URL (which proxies and access logs keep) is not accepted', async () => {
+    const { key } = (await admin('POST', 'virtual-keys', { name: 'in-query' })).body as { key: string }
+    const chat = JSON.stringify({ model: 'mock-1', messages: [{ role: 'user', content: 'hi' }] })
+    const post = (path: string, body: string) => fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    expect((await post(`/v1/chat/completions?key=${key}`, chat)).status).toBe(401)
+    expect((await post(`/anthropic/v1/messages?key=${key}`, JSON.stringify({ model: 'mock-1', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }))).status).toBe(401)
+    expect((await fetch(`${gateway.url}/v1/models?key=${key}`)).status).toBe(401)
+    const gemini = await post(`/genai/v1beta/models/mock-1:generateContent?key=${key}`, JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }))
+    expect(gemini.status).toBe(200)
+    expect((await fetch(`${gateway.url}/genai/v1beta/models?key=${key}`)).status).toBe(200)
+    // The same key in a header works on every route.
+    expect((await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 }).models.list()).data.length).toBeGreaterThan(0)
+  })
+})

@@ -78,7 +78,8 @@ export interface GatewayRequest<O extends Operation = Operation> {
   requireUsage(): void
   /**
    * The caller's credential, however its client sends it: `Authorization: Bearer`, `x-api-key`
-   * (Anthropic clients), `x-goog-api-key` or `?key=` (Google clients), or `x-sluice-key`.
+   * (Anthropic clients), `x-goog-api-key` or `?key=` (Google clients; the query on Gemini routes
+   * only), or `x-sluice-key`.
    * For authentication plugins; never log it.
    */
   credential(): string | undefined
