@@ -38,6 +38,8 @@ describe('Pricing', () => {
     const junk = pricing.cost('x', 'x', 'm', { prompt_tokens: 'ten', completion_tokens: 5, total_tokens: 5 } as never)
     expect(Number.isFinite(junk)).toBe(true)
     expect(junk).toBeCloseTo((5 * 2) / 1e6, 12)
+    // Numeric strings, as some OpenAI-compatible servers send them, are counts.
+    expect(pricing.cost('x', 'x', 'm', { prompt_tokens: '10', completion_tokens: '5', total_tokens: '15' } as never)).toBeCloseTo((10 * 1 + 5 * 2) / 1e6, 12)
   })
 
   it('says nothing for a model it cannot price', () => {

@@ -56,9 +56,10 @@ export class Pricing {
   }
 }
 
-/** A token count from an upstream's usage: anything but a finite, non-negative number counts as 0. */
+/** A token count from an upstream's usage (some servers send numeric strings); anything else counts as 0. */
 function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0
+  const n = typeof value === 'string' && value.trim() ? Number(value) : value
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0
 }
 
 type TableUsage = {

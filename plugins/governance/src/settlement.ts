@@ -18,9 +18,11 @@ export function createSettlement(ledger: Ledger, options: GovernanceOptions, clo
     let costUsd = 0
     let tokens = 0
     if (record.usage && !record.shortCircuited) {
-      const { prompt_tokens: input = 0, completion_tokens: output = 0 } = record.usage
-      tokens = record.usage.total_tokens || input + output
-      costUsd = record.costUsd ?? (input * options.fallbackPrice.input + output * options.fallbackPrice.output) / 1e6
+      const input = count(record.usage.prompt_tokens)
+      const output = count(record.usage.completion_tokens)
+      tokens = count(record.usage.total_tokens) || input + output
+      const priced = record.costUsd
+      costUsd = typeof priced === 'number' && Number.isFinite(priced) && priced >= 0 ? priced : (input * options.fallbackPrice.input + output * options.fallbackPrice.output) / 1e6
     }
     const now = clock()
     await ledger.settle({
@@ -31,4 +33,14 @@ export function createSettlement(ledger: Ledger, options: GovernanceOptions, clo
       adds: settlementAdds(admitted.owners, now, toNano(costUsd), tokens),
     })
   }
+}
+
+/**
+ * A token count from an upstream's usage as a whole number: counters must stay integers (Redis
+ * INCRBY refuses anything else, and a string would be concatenated in memory). Numeric strings,
+ * which some OpenAI-compatible servers send, count; anything else is 0.
+ */
+function count(value: unknown): number {
+  const n = typeof value === 'string' && value.trim() ? Number(value) : value
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.ceil(n) : 0
 }
