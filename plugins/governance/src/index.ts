@@ -4,7 +4,7 @@ import { createAdmission } from './admission.js'
 import { adminTokens } from './admin/auth.js'
 import { adminRoutes } from './admin/routes.js'
 import { hashSecret, hintOf } from './model.js'
-import type { VirtualKey } from './model.js'
+import type { Team, VirtualKey } from './model.js'
 import { openBackend } from './open.js'
 import { optionsSchema } from './options.js'
 import type { DeclaredKey, GovernanceOptions } from './options.js'
@@ -42,6 +42,7 @@ export default definePlugin({
     const registry = new Registry(backend.store, declared)
     try {
       await registry.start()
+      checkDeclaredReferences(registry, declared)
     } catch (error) {
       await backend.release()
       throw error
@@ -67,4 +68,21 @@ function stamped<T extends object>(entity: T): T & { createdAt: string; updatedA
 
 function declaredKey({ key, keyHash, ...fields }: DeclaredKey): VirtualKey {
   return stamped({ ...fields, hash: key ? hashSecret(key) : keyHash!.slice('sha256:'.length), hint: key ? hintOf(key) : `${keyHash!.slice(0, 15)}…` })
+}
+
+/**
+ * A declared key or team that names a missing team or customer (a typo in the config) would run
+ * without that level's budgets: refuse to start instead. Stored ones may be named too.
+ */
+function checkDeclaredReferences(registry: Registry, declared: { keys: VirtualKey[]; teams: Team[] }): void {
+  const problems: string[] = []
+  const need = (where: string, kind: 'team' | 'customer', id: string | undefined) => {
+    if (id !== undefined && !registry.get(kind, id)) problems.push(`${where}: ${kind} "${id}" does not exist`)
+  }
+  for (const k of declared.keys) {
+    need(`keys.${k.id}`, 'team', k.team)
+    need(`keys.${k.id}`, 'customer', k.customer)
+  }
+  for (const t of declared.teams) need(`teams.${t.id}`, 'customer', t.customer)
+  if (problems.length) throw new Error(`governance: ${problems.join('; ')}`)
 }
