@@ -112,7 +112,7 @@ export const sluiceConfigSchema = z
     plugins: z.array(pluginEntrySchema).default([]),
     /** USD per million tokens per model (or `provider/model`), over the built-in price table. */
     prices: z
-      .record(z.string().min(1), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cachedInput: z.number().nonnegative().optional() }).strict())
+      .record(z.string().min(1), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cachedInput: z.number().nonnegative().optional(), cacheWriteInput: z.number().nonnegative().optional() }).strict())
       .default({}),
     /** The hash-chained audit log (admin actions, refusals): a JSON-lines file under dataDir. */
     audit: z

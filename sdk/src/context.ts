@@ -66,6 +66,8 @@ export interface GatewayRequest<O extends Operation = Operation> {
   readonly stream: boolean
   /** The cap on answer tokens the client set (`max_completion_tokens` or `max_tokens`), if any. */
   readonly maxTokens: number | undefined
+  /** How many answers the client asked for (`n`; Gemini's `candidateCount`): each may run to `maxTokens`. 1 unless set. */
+  readonly choices: number
   /** Every text that will go up: message contents, tool results and tool-call arguments. */
   texts(): string[]
   /**
@@ -76,7 +78,8 @@ export interface GatewayRequest<O extends Operation = Operation> {
   requireUsage(): void
   /**
    * The caller's credential, however its client sends it: `Authorization: Bearer`, `x-api-key`
-   * (Anthropic clients), `x-goog-api-key` or `?key=` (Google clients), or `x-sluice-key`.
+   * (Anthropic clients), `x-goog-api-key` or `?key=` (Google clients; the query on Gemini routes
+   * only), or `x-sluice-key`.
    * For authentication plugins; never log it.
    */
   credential(): string | undefined

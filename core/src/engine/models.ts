@@ -37,7 +37,7 @@ export async function callerRules(deps: FrontDoorDeps, req: IncomingMessage, for
   const url = req.url ?? '/'
   const q = url.indexOf('?')
   const query = q === -1 ? '' : url.slice(q + 1)
-  const request: ModelListRequest = { format, path: q === -1 ? url : url.slice(0, q), headers: req.headers, credential: () => readCredential(req.headers, query) }
+  const request: ModelListRequest = { format, path: q === -1 ? url : url.slice(0, q), headers: req.headers, credential: () => readCredential(req.headers, query, format) }
   const rules: TargetRule[] = []
   for (const plugin of hooks) {
     try {

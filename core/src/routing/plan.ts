@@ -16,6 +16,8 @@ export interface PlannedTarget {
 /** Where a request goes, in order: the first group shares traffic by weight, then each fallback. */
 export interface Plan {
   groups: PlannedTarget[][]
+  /** Per group, the name the client used for it: the model it asked for, or a fallback it listed. */
+  names: string[]
   retry: RetryConfig
   maxAttempts: number
   /** Per attempt, time to first byte; a target's own provider timeout when unset. */
@@ -64,6 +66,7 @@ export class Planner {
   plan(model: string, requestFallbacks?: unknown): Plan {
     const route = this.#routes.get(model)
     const groups = route ? [...route.groups] : [[this.#resolve(model)]]
+    const names = groups.map(() => model)
     if (requestFallbacks !== undefined) {
       if (!this.#routing.requestFallbacks)
         throw new GatewayError(400, 'caller_invalid_request', 'Request-level `fallbacks` are not enabled on this gateway (routing.requestFallbacks)', { param: 'fallbacks' })
@@ -71,13 +74,15 @@ export class Planner {
         throw new GatewayError(400, 'caller_invalid_request', '`fallbacks` must be an array of model names', { param: 'fallbacks' })
       for (const name of requestFallbacks as string[]) {
         const alias = this.#routes.get(name)
-        if (alias) groups.push(...alias.groups)
-        else groups.push([this.#resolve(name)])
+        const added = alias ? alias.groups : [[this.#resolve(name)]]
+        groups.push(...added)
+        names.push(...added.map(() => name))
       }
     }
     const config = route?.config
     return {
       groups,
+      names,
       retry: config?.retry ?? this.#routing.retry,
       maxAttempts: this.#routing.maxAttempts,
       timeoutMs: config?.timeoutMs ?? this.#routing.timeoutMs,

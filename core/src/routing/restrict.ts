@@ -5,16 +5,23 @@ import type { Plan, PlannedTarget } from './plan.js'
 /**
  * Applies a request's `restrict` rules to its plan (for the model the client named,
  * `requested`): targets a rule refuses are dropped, key subsets are intersected with the keys
- * the rules allow. Throws a 403 when nothing is left.
+ * the rules allow. A rule sees each target with the name the client used for it: a fallback the
+ * client listed is judged by its own name, never allowed by the primary's. Throws a 403 when
+ * nothing is left.
  */
 export function restrictPlan(plan: Plan, rules: readonly TargetRule[], requested: string): Plan {
   if (rules.length === 0) return plan
-  const groups = plan.groups.map((group) => group.map((t) => restrictTarget(t, rules, requested)).filter((t): t is PlannedTarget => !!t)).filter((g) => g.length > 0)
+  const kept = plan.groups.map((group, i) => {
+    const name = plan.names[i] ?? requested
+    return { name, targets: group.map((t) => restrictTarget(t, rules, name)).filter((t): t is PlannedTarget => !!t) }
+  })
+  const left = kept.filter((g) => g.targets.length > 0)
+  const groups = left.map((g) => g.targets)
   if (groups.length === 0) {
     const reason = rules.find((r) => r.reason)?.reason
     throw new GatewayError(403, 'policy_model_not_allowed', reason ?? 'No provider this request could go to is allowed for this caller', { param: 'model' })
   }
-  return { ...plan, groups }
+  return { ...plan, groups, names: left.map((g) => g.name) }
 }
 
 /** The targets of a plan as plugins see them, in order, without duplicates. */

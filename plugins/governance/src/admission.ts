@@ -8,6 +8,7 @@ import { hashSecret, patternMatcher } from './model.js'
 import type { VirtualKey } from './model.js'
 import type { GovernanceOptions } from './options.js'
 import type { Registry } from './registry.js'
+import type { Renewals } from './renewals.js'
 import { budgetExhausted, duration, storeDown, expiredKey, inactiveKey, invalidKey, missingKey, notAllowed, notAllowedMessage, rateLimited } from './refusals.js'
 
 /** What admission leaves on the request for settlement. */
@@ -30,6 +31,7 @@ export interface AdmissionDeps {
   options: GovernanceOptions
   cost: SetupContext['cost']
   clock: () => number
+  renewals: Renewals
 }
 
 // A cheap upper bound on prompt tokens (a tokenizer costs ~130 µs per 2 KB): BPE tokens of
@@ -121,23 +123,27 @@ export function createAdmission(deps: AdmissionDeps): { policy: (ctx: GatewayCon
     if (limited.some((o) => o.entity.budgets.length > 0)) amountNano = worstCase(ctx, candidates ?? ctx.candidates())
     if (limited.length > 0) {
       const checks = limited.map((o) => checkOf(o, now))
-      const result = await Promise.resolve(deps.ledger.admit({ now, checks, amountNano, reservationId, expiresAt: now + options.reservationTtlMs })).catch(storeDown)
+      const result = await Promise.resolve(deps.ledger.admit({ now, checks, amountNano, reservationId, expiresAt: deps.renewals.expiry() })).catch(storeDown)
       if (!result.ok) {
         const owner = limited[result.check]
         if (result.kind === 'budget') throw budgetExhausted(owner, owner.entity.budgets[result.index], result.resetAt)
         const limit = owner.entity.rateLimits.filter((r) => (result.kind === 'requests' ? r.requests : r.tokens) !== undefined)[result.index]
         throw rateLimited(owner, limit, result.kind, result.resetAt, now)
       }
+      // Held from here until settlement (postLog runs for every request that got this far).
+      ctx.meta.governance = { owners, reservationId, amountNano }
+      if (amountNano > 0) deps.renewals.start(reservationId, checks.map((c) => c.owner))
       announce(ctx, limited, checks, result.remaining, now)
     }
     ctx.meta.governance = { owners, reservationId, amountNano }
   }
 
-  /** The most this request can cost: estimated prompt plus its answer cap, at the dearest target it may reach. */
+  /** The most this request can cost: estimated prompt plus its answers' cap, at the dearest target it may reach. */
   const worstCase = (ctx: GatewayContext, candidates: Target[]): number => {
     let promptTokens = 3
     for (const text of ctx.request.texts()) promptTokens += Math.ceil(Buffer.byteLength(text) / BYTES_PER_TOKEN) + PER_TEXT_OVERHEAD
-    const outputTokens = ctx.request.operation === 'chat' ? (ctx.request.maxTokens ?? options.defaultMaxOutputTokens) : 0
+    // Every answer asked for (`n`) may run to the cap.
+    const outputTokens = ctx.request.operation === 'chat' ? (ctx.request.maxTokens ?? options.defaultMaxOutputTokens) * ctx.request.choices : 0
     let usd = 0
     for (const target of candidates) {
       const price = priceOf(target)

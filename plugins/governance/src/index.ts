@@ -4,11 +4,12 @@ import { createAdmission } from './admission.js'
 import { adminTokens } from './admin/auth.js'
 import { adminRoutes } from './admin/routes.js'
 import { hashSecret, hintOf } from './model.js'
-import type { VirtualKey } from './model.js'
+import type { Team, VirtualKey } from './model.js'
 import { openBackend } from './open.js'
 import { optionsSchema } from './options.js'
 import type { DeclaredKey, GovernanceOptions } from './options.js'
 import { Registry } from './registry.js'
+import { Renewals } from './renewals.js'
 import { createSettlement } from './settlement.js'
 
 export type { GovernanceOptions } from './options.js'
@@ -41,18 +42,20 @@ export default definePlugin({
     const registry = new Registry(backend.store, declared)
     try {
       await registry.start()
+      checkDeclaredReferences(registry, declared)
     } catch (error) {
       await backend.release()
       throw error
     }
     const tokens = adminTokens(options)
     if (tokens.length === 0) log.info('governance: the admin API is off (no adminTokens, no SLUICE_ADMIN_TOKEN)')
-    const settle = createSettlement(backend.ledger, options as GovernanceOptions, clock)
+    const renewals = new Renewals(backend.ledger, options.reservationTtlMs, clock, log)
+    const settle = createSettlement(backend.ledger, options as GovernanceOptions, clock, renewals)
     return {
-      ...createAdmission({ registry, ledger: backend.ledger, options, cost, clock }),
+      ...createAdmission({ registry, ledger: backend.ledger, options, cost, clock, renewals }),
       postLog: settle,
       routes: adminRoutes({ registry, ledger: backend.ledger, tokens, audit, clock }),
-      close: () => backend.release(),
+      close: () => (renewals.close(), backend.release()),
     }
   },
 })
@@ -65,4 +68,21 @@ function stamped<T extends object>(entity: T): T & { createdAt: string; updatedA
 
 function declaredKey({ key, keyHash, ...fields }: DeclaredKey): VirtualKey {
   return stamped({ ...fields, hash: key ? hashSecret(key) : keyHash!.slice('sha256:'.length), hint: key ? hintOf(key) : `${keyHash!.slice(0, 15)}…` })
+}
+
+/**
+ * A declared key or team that names a missing team or customer (a typo in the config) would run
+ * without that level's budgets: refuse to start instead. Stored ones may be named too.
+ */
+function checkDeclaredReferences(registry: Registry, declared: { keys: VirtualKey[]; teams: Team[] }): void {
+  const problems: string[] = []
+  const need = (where: string, kind: 'team' | 'customer', id: string | undefined) => {
+    if (id !== undefined && !registry.get(kind, id)) problems.push(`${where}: ${kind} "${id}" does not exist`)
+  }
+  for (const k of declared.keys) {
+    need(`keys.${k.id}`, 'team', k.team)
+    need(`keys.${k.id}`, 'customer', k.customer)
+  }
+  for (const t of declared.teams) need(`teams.${t.id}`, 'customer', t.customer)
+  if (problems.length) throw new Error(`governance: ${problems.join('; ')}`)
 }

@@ -1,4 +1,4 @@
-import type { AdmitInput, AdmitResult, CounterAdd, Ledger, SettleInput } from './ledger.js'
+import type { AdmitInput, AdmitResult, CounterAdd, Ledger, RenewInput, SettleInput } from './ledger.js'
 
 /** Where the embedded ledger writes its counters behind (SQLite), or nothing (`memory:`). */
 export interface CounterPersistence {
@@ -63,6 +63,11 @@ export class MemoryLedger implements Ledger {
         tokens: checks.map((check) => check.tokens.map((t) => t.limit - this.#get(t.counter))),
       },
     }
+  }
+
+  renew(input: RenewInput): void {
+    const held = this.#held.get(input.reservationId)
+    if (held) held.expiresAt = input.expiresAt
   }
 
   settle(input: SettleInput): void {

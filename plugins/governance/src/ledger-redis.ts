@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import type { AdmitInput, AdmitResult, Ledger, SettleInput } from './ledger.js'
+import type { AdmitInput, AdmitResult, Ledger, RenewInput, SettleInput } from './ledger.js'
 
 // Counters stay readable a while after their window ends (admin usage reports), then go. Expiry
 // is relative to the gateway's clock (PEXPIRE, not PEXPIREAT), so an injected clock works too.
@@ -118,6 +118,13 @@ export class RedisLedger implements Ledger {
     }
     const [, kind, check, index, resetAt] = reply as [number, 'budget' | 'requests' | 'tokens', number, number, number]
     return { ok: false, kind, check, index, resetAt: resetAt || Number.POSITIVE_INFINITY }
+  }
+
+  /** ZADD XX: a reservation already purged (or settled) is not brought back. */
+  async renew(input: RenewInput): Promise<void> {
+    const pipeline = this.#redis.pipeline()
+    for (const owner of input.owners) pipeline.zadd(`${this.#prefix}rexp:${owner}`, 'XX', input.expiresAt, input.reservationId)
+    await pipeline.exec()
   }
 
   async settle(input: SettleInput): Promise<void> {

@@ -67,6 +67,17 @@ describe.each(makers)('%s ledger', (_name, make) => {
     expect((await ledger.admit({ now: 6_000, checks, amountNano: 1, reservationId: 'y', expiresAt: 1e12 })).ok).toBe(true)
   })
 
+  it('keeps a renewed reservation past its first expiry, and does not bring back one that lapsed', async () => {
+    const ledger = make()
+    const checks = [check({ budgets: [{ counter: 'b', limitNano: 100, resetAt: 1e12 }] })]
+    expect((await ledger.admit({ now: 0, checks, amountNano: 100, reservationId: 'long', expiresAt: 5_000 })).ok).toBe(true)
+    await ledger.renew({ reservationId: 'long', owners: ['key:a'], expiresAt: 20_000 })
+    expect((await ledger.admit({ now: 6_000, checks, amountNano: 1, reservationId: 'x', expiresAt: 1e12 })).ok).toBe(false)
+    expect((await ledger.admit({ now: 21_000, checks, amountNano: 1, reservationId: 'y', expiresAt: 1e12 })).ok).toBe(true)
+    await ledger.renew({ reservationId: 'long', owners: ['key:a'], expiresAt: 1e12 })
+    expect((await ledger.read([], ['key:a'])).reserved).toEqual([1])
+  })
+
   it('changes nothing when one owner refuses', async () => {
     const ledger = make()
     const checks = [check({ owner: 'key:z', requests: [{ counter: 'zr', limit: 5, resetAt: 1e9 }] }), check({ owner: 'team:z', requests: [{ counter: 'zt', limit: 0.5, resetAt: 1e9 }] })]

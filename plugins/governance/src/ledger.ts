@@ -48,9 +48,17 @@ export interface SettleInput {
   adds: CounterAdd[]
 }
 
+export interface RenewInput {
+  reservationId: string
+  owners: string[]
+  expiresAt: number
+}
+
 export interface Ledger {
   /** Checks every limit and, when all pass, counts the request and reserves the amount: atomically. */
   admit(input: AdmitInput): AdmitResult | Promise<AdmitResult>
+  /** Moves a held reservation's expiry (its request is still running); one already released stays released. */
+  renew(input: RenewInput): void | Promise<void>
   /** Releases the reservation (if it is still held) and adds the actual cost and tokens. */
   settle(input: SettleInput): void | Promise<void>
   /** Current values of counters (0 when absent) and the reserved total of owners. */

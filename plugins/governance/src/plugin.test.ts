@@ -35,6 +35,12 @@ describe('@sluice/governance with the SDK test kit', () => {
     expect(() => governance.options!.parse({ adminTokens: [{ token: 'short' }] })).toThrow(/16 characters/)
   })
 
+  it('will not start when a declared key or team names a team or customer that does not exist (its budgets would silently not apply)', async () => {
+    await expect(testPlugin(governance, { store: 'memory:', keys: [{ id: 'k', name: 'k', key: SECRET, team: 'serach' }] })).rejects.toThrow(/keys\.k: team "serach" does not exist/)
+    await expect(testPlugin(governance, { store: 'memory:', teams: [{ id: 't', customer: 'acme' }] })).rejects.toThrow(/teams\.t: customer "acme" does not exist/)
+    await expect(testPlugin(governance, { store: 'memory:', keys: [{ id: 'k', name: 'k', key: SECRET, customer: 'nobody' }] })).rejects.toThrow(/keys\.k: customer "nobody"/)
+  })
+
   it('lets keyless requests through ungoverned when requireKey is off', async () => {
     const t = await testPlugin(governance, { store: 'memory:', requireKey: false })
     const r = await t.request(body)

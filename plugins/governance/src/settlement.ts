@@ -3,22 +3,26 @@ import type { Ledger } from './ledger.js'
 import { toNano, toUsd } from './ledger.js'
 import { settlementAdds } from './limits.js'
 import type { GovernanceOptions } from './options.js'
+import type { Renewals } from './renewals.js'
 
 /**
  * The postLog hook: the request's reservation is released and its real cost (from the
  * upstream's usage, or the gateway's count when the upstream gave none) and tokens are charged to
  * every level. A cache hit or a failure that produced nothing costs nothing.
  */
-export function createSettlement(ledger: Ledger, options: GovernanceOptions, clock: () => number) {
+export function createSettlement(ledger: Ledger, options: GovernanceOptions, clock: () => number, renewals: Renewals) {
   return async (ctx: GatewayContext, record: RequestRecord): Promise<void> => {
     const admitted = ctx.meta.governance
     if (!admitted) return
+    renewals.stop(admitted.reservationId)
     let costUsd = 0
     let tokens = 0
     if (record.usage && !record.shortCircuited) {
-      const { prompt_tokens: input = 0, completion_tokens: output = 0 } = record.usage
-      tokens = record.usage.total_tokens || input + output
-      costUsd = record.costUsd ?? (input * options.fallbackPrice.input + output * options.fallbackPrice.output) / 1e6
+      const input = count(record.usage.prompt_tokens)
+      const output = count(record.usage.completion_tokens)
+      tokens = count(record.usage.total_tokens) || input + output
+      const priced = record.costUsd
+      costUsd = typeof priced === 'number' && Number.isFinite(priced) && priced >= 0 ? priced : (input * options.fallbackPrice.input + output * options.fallbackPrice.output) / 1e6
     }
     const now = clock()
     await ledger.settle({
@@ -33,4 +37,14 @@ export function createSettlement(ledger: Ledger, options: GovernanceOptions, clo
     const released = toUsd(admitted.amountNano) - costUsd
     if (ctx.meta.budgets) for (const b of ctx.meta.budgets) b.remainingUsd = Math.max(0, b.remainingUsd + released)
   }
+}
+
+/**
+ * A token count from an upstream's usage as a whole number: counters must stay integers (Redis
+ * INCRBY refuses anything else, and a string would be concatenated in memory). Numeric strings,
+ * which some OpenAI-compatible servers send, count; anything else is 0.
+ */
+function count(value: unknown): number {
+  const n = typeof value === 'string' && value.trim() ? Number(value) : value
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.ceil(n) : 0
 }

@@ -52,8 +52,12 @@ function checkHeader(where: string, name: string, value: string): void {
   }
 }
 
-/** The caller's key from the headers every client family uses, or `?key=` (Gemini). */
-export function readCredential(headers: Readonly<Record<string, string | string[] | undefined>>, query: string): string | undefined {
+/**
+ * The caller's key from the headers every client family uses, or `?key=` on the Gemini routes
+ * only: Google's clients put it there; anywhere else a key in the URL (which access logs and
+ * proxies keep) is a mistake not to reward.
+ */
+export function readCredential(headers: Readonly<Record<string, string | string[] | undefined>>, query: string, format: WireFormat): string | undefined {
   const auth = first(headers.authorization)
   if (auth) {
     const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)
@@ -63,7 +67,7 @@ export function readCredential(headers: Readonly<Record<string, string | string[
     const value = first(headers[name])?.trim()
     if (value) return value
   }
-  if (query) {
+  if (query && format === 'gemini') {
     const key = new URLSearchParams(query).get('key')
     if (key) return key
   }
@@ -85,6 +89,7 @@ class Request<O extends Operation> implements GatewayRequest<O> {
   readonly model: string
   readonly stream: boolean
   readonly maxTokens: number | undefined
+  readonly choices: number
   readonly raw: Uint8Array | undefined
   readonly query: string
   #body: CanonicalBody<O>
@@ -107,6 +112,8 @@ class Request<O extends Operation> implements GatewayRequest<O> {
     this.stream = init.operation === 'chat' && (init.body as ChatRequest).stream === true
     const cap = init.operation === 'chat' ? ((init.body as ChatRequest).max_completion_tokens ?? (init.body as ChatRequest).max_tokens) : undefined
     this.maxTokens = typeof cap === 'number' && cap > 0 ? cap : undefined
+    const n = init.operation === 'chat' ? (init.body as ChatRequest).n : undefined
+    this.choices = typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1
   }
 
   get body(): CanonicalBody<O> {
@@ -141,7 +148,7 @@ class Request<O extends Operation> implements GatewayRequest<O> {
   }
 
   credential(): string | undefined {
-    return readCredential(this.headers, this.query)
+    return readCredential(this.headers, this.query, this.format)
   }
 
   texts(): string[] {

@@ -170,12 +170,14 @@ describe('Pipeline', () => {
 
 describe('RequestContext', () => {
   it('finds the credential however the client sends it', () => {
-    const at = (headers: Record<string, string>, path = '/v1/chat/completions') => new RequestContext({ id: 'r', operation: 'chat', format: 'openai', path, headers, body: body() })
+    const at = (headers: Record<string, string>, path = '/v1/chat/completions', format = 'openai') => new RequestContext({ id: 'r', operation: 'chat', format, path, headers, body: body() })
     expect(at({ authorization: 'Bearer sk-vk-1' }).request.credential()).toBe('sk-vk-1')
     expect(at({ 'x-api-key': 'sk-ant-style' }).request.credential()).toBe('sk-ant-style')
     expect(at({ 'x-goog-api-key': 'goog' }).request.credential()).toBe('goog')
     expect(at({ 'x-sluice-key': 'sl' }).request.credential()).toBe('sl')
-    expect(at({}, '/genai/v1beta/models/m:generateContent?alt=sse&key=qk').request.credential()).toBe('qk')
+    expect(at({}, '/genai/v1beta/models/m:generateContent?alt=sse&key=qk', 'gemini').request.credential()).toBe('qk')
+    // Only Google's clients put the key in the URL.
+    expect(at({}, '/v1/chat/completions?key=qk').request.credential()).toBeUndefined()
     expect(at({}, '/genai/v1beta/models/m:generateContent?alt=sse&key=qk').request.path).toBe('/genai/v1beta/models/m:generateContent')
     expect(at({ authorization: 'Basic abc' }).request.credential()).toBeUndefined()
   })

@@ -33,6 +33,11 @@ const updateSchemas = {
   customer: customerSchema.omit({ id: true }).partial().strict(),
 }
 
+/** Optional fields a PATCH may remove with `null`; the rest have a value or a default (`[]`, `{}`). */
+const REMOVABLE: Record<EntityKind, string[]> = { key: ['team', 'customer', 'expiresAt'], team: ['name', 'customer'], customer: ['name'] }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -113,20 +118,27 @@ async function update(deps: AdminDeps, kind: EntityKind, id: string, request: Re
   const entity = found(deps, kind, id)
   if (entity.declared) throw new HttpError(409, 'caller_conflict', `The ${KIND_LABEL[kind]} "${id}" is declared in the gateway config: change it there`)
   const input = await body(request)
-  const parsed = parse(updateSchemas[kind], input) as Record<string, unknown>
+  // `null` removes an optional field (a key leaves its team, loses its expiry); JSON has no undefined.
+  const removed = isRecord(input) ? REMOVABLE[kind].filter((k) => input[k] === null) : []
+  const rest = isRecord(input) ? Object.fromEntries(Object.entries(input).filter(([k]) => !removed.includes(k))) : input
+  const parsed = parse(updateSchemas[kind], rest) as Record<string, unknown>
   // Zod fills defaults into a partial schema too: keep only the fields the caller sent.
-  const sent = new Set(input && typeof input === 'object' ? Object.keys(input) : [])
+  const sent = new Set(isRecord(rest) ? Object.keys(rest) : [])
   const changes = Object.fromEntries(Object.entries(parsed).filter(([k]) => sent.has(k)))
   checkReferences(deps, changes)
-  const next = { ...entity, ...changes, updatedAt: new Date(deps.clock()).toISOString() }
+  const next: Record<string, unknown> = { ...entity, ...changes, updatedAt: new Date(deps.clock()).toISOString() }
+  for (const field of removed) delete next[field]
   await deps.registry.put(kind, next as never)
-  deps.audit({ type: `admin.${kind}.updated`, actor: caller.name, target: id, details: { fields: Object.keys(changes) } })
-  return json(200, view(kind, next))
+  deps.audit({ type: `admin.${kind}.updated`, actor: caller.name, target: id, details: { fields: [...Object.keys(changes), ...removed] } })
+  return json(200, view(kind, next as unknown as VirtualKey | Team | Customer))
 }
 
 async function remove(deps: AdminDeps, kind: EntityKind, id: string, caller: AdminCaller): Promise<Response> {
   const entity = found(deps, kind, id)
   if (entity.declared) throw new HttpError(409, 'caller_conflict', `The ${KIND_LABEL[kind]} "${id}" is declared in the gateway config: remove it there`)
+  // Members would keep working without the budgets above them (and meet them again if the id came back).
+  const members = membersOf(deps, kind, id)
+  if (members.length) throw new HttpError(409, 'caller_conflict', `The ${KIND_LABEL[kind]} "${id}" still has members: ${members.slice(0, 10).join(', ')}${members.length > 10 ? ', …' : ''}; move or delete them first`)
   await deps.registry.remove(kind, id)
   deps.audit({ type: `admin.${kind}.deleted`, actor: caller.name, target: id, details: { name: entity.name } })
   return json(200, { id, deleted: true })
@@ -136,6 +148,14 @@ function found(deps: AdminDeps, kind: EntityKind, id: string): VirtualKey | Team
   const entity = deps.registry.get(kind, id)
   if (!entity) throw new HttpError(404, 'caller_not_found', `No ${KIND_LABEL[kind]} with id "${id}"`)
   return entity
+}
+
+/** The keys (and, for a customer, the teams) that name this team or customer. */
+function membersOf(deps: AdminDeps, kind: EntityKind, id: string): string[] {
+  if (kind === 'key') return []
+  const keys = deps.registry.list('key').filter((k) => (kind === 'team' ? k.team : k.customer) === id).map((k) => `virtual key ${k.id}`)
+  const teams = kind === 'customer' ? deps.registry.list('team').filter((t) => t.customer === id).map((t) => `team ${t.id}`) : []
+  return [...teams, ...keys]
 }
 
 function checkReferences(deps: AdminDeps, input: Record<string, unknown>): void {
@@ -154,14 +174,32 @@ function ownerOf(kind: EntityKind, entity: VirtualKey | Team | Customer): Owner 
   return { kind, entity, ref: entityRef(kind, entity.id) }
 }
 
+// A key, team or customer is a few KB at most (metadata included); admin tokens leak too.
+const BODY_LIMIT = 1024 * 1024
+
 async function body(request: Request): Promise<unknown> {
-  const text = await request.text()
+  const text = await limitedText(request, BODY_LIMIT)
   if (!text.trim()) return {}
   try {
     return JSON.parse(text)
   } catch {
     throw new HttpError(400, 'caller_invalid_json', 'The body is not valid JSON')
   }
+}
+
+/** The body as text, refused (413) past `limit` bytes without reading the rest into memory. */
+async function limitedText(request: Request, limit: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, 'caller_invalid_request', `The body is larger than ${limit} bytes`)
+  if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge()
+  if (!request.body) return ''
+  const parts: Uint8Array[] = []
+  let size = 0
+  for await (const part of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += part.byteLength
+    if (size > limit) throw tooLarge()
+    parts.push(part)
+  }
+  return Buffer.concat(parts).toString('utf8')
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
