@@ -37,6 +37,8 @@ export default definePlugin({
   options: pluginOptions,
   async setup(options, { dataDir, audit, cost, log }) {
     const clock = options.clock ?? Date.now
+    // Checked before anything is opened: a refused token leaves nothing running.
+    const tokens = adminTokens(options)
     const backend = await openBackend(options.store, dataDir, { flushIntervalMs: options.flushIntervalMs, redisPrefix: options.redisPrefix, clock, log })
     const declared = { keys: options.keys.map(declaredKey), teams: options.teams.map(stamped), customers: options.customers.map(stamped) }
     const registry = new Registry(backend.store, declared)
@@ -47,7 +49,6 @@ export default definePlugin({
       await backend.release()
       throw error
     }
-    const tokens = adminTokens(options)
     if (tokens.length === 0) log.info('governance: the admin API is off (no adminTokens, no SLUICE_ADMIN_TOKEN)')
     const renewals = new Renewals(backend.ledger, options.reservationTtlMs, clock, log)
     const settle = createSettlement(backend.ledger, options as GovernanceOptions, clock, renewals)

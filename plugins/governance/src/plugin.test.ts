@@ -35,6 +35,17 @@ describe('@sluice/governance with the SDK test kit', () => {
     expect(() => governance.options!.parse({ adminTokens: [{ token: 'short' }] })).toThrow(/16 characters/)
   })
 
+  it('will not start with a short admin token from the environment', async () => {
+    const saved = process.env.SLUICE_ADMIN_TOKEN
+    process.env.SLUICE_ADMIN_TOKEN = 'admin'
+    try {
+      await expect(testPlugin(governance, { store: 'memory:' })).rejects.toThrow(/SLUICE_ADMIN_TOKEN is too short/)
+    } finally {
+      if (saved === undefined) delete process.env.SLUICE_ADMIN_TOKEN
+      else process.env.SLUICE_ADMIN_TOKEN = saved
+    }
+  })
+
   it('will not start when a declared key or team names a team or customer that does not exist (its budgets would silently not apply)', async () => {
     await expect(testPlugin(governance, { store: 'memory:', keys: [{ id: 'k', name: 'k', key: SECRET, team: 'serach' }] })).rejects.toThrow(/keys\.k: team "serach" does not exist/)
     await expect(testPlugin(governance, { store: 'memory:', teams: [{ id: 't', customer: 'acme' }] })).rejects.toThrow(/teams\.t: customer "acme" does not exist/)

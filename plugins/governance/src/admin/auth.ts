@@ -6,11 +6,18 @@ export interface AdminCaller {
   role: 'admin' | 'read'
 }
 
+const MIN_TOKEN_LENGTH = 16
+
 /** Admin tokens from config, plus `SLUICE_ADMIN_TOKEN` (admin) and `SLUICE_ADMIN_READ_TOKEN` (read) from the environment. */
 export function adminTokens(options: GovernanceOptions, env: NodeJS.ProcessEnv = process.env): { digest: Buffer; caller: AdminCaller }[] {
   const tokens = options.adminTokens.map((t) => ({ token: t.token, caller: { name: t.name, role: t.role } }))
-  if (env.SLUICE_ADMIN_TOKEN) tokens.push({ token: env.SLUICE_ADMIN_TOKEN, caller: { name: 'env:SLUICE_ADMIN_TOKEN', role: 'admin' } })
-  if (env.SLUICE_ADMIN_READ_TOKEN) tokens.push({ token: env.SLUICE_ADMIN_READ_TOKEN, caller: { name: 'env:SLUICE_ADMIN_READ_TOKEN', role: 'read' } })
+  for (const [name, role] of [['SLUICE_ADMIN_TOKEN', 'admin'], ['SLUICE_ADMIN_READ_TOKEN', 'read']] as const) {
+    const token = env[name]
+    if (!token) continue
+    // The same rule as config tokens: a short token is guessed, and it guards every key and budget.
+    if (token.length < MIN_TOKEN_LENGTH) throw new Error(`${name} is too short: use at least ${MIN_TOKEN_LENGTH} characters (e.g. openssl rand -hex 24)`)
+    tokens.push({ token, caller: { name: `env:${name}`, role } })
+  }
   return tokens.map((t) => ({ digest: digest(t.token), caller: t.caller }))
 }
 
