@@ -425,5 +425,9 @@ describe('sluice keys (CLI)', () => {
   })
 })
 
-/** postLog settles detached from the answer: give it a moment. */
-const settle = () => new Promise((r) => setTimeout(r, 30))
+/** postLog settles detached from the answer: wait until the gateway has none running. */
+async function settle() {
+  // The answer can reach the client a turn before the gateway starts its postLog hooks.
+  await new Promise((r) => setImmediate(r))
+  await gateway.pipeline.drainPostLog()
+}
