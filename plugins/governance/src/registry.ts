@@ -1,6 +1,9 @@
 import type { Customer, EntityKind, Team, VirtualKey } from './model.js'
 import type { DefinitionStore, EntityOf } from './store/definitions.js'
 
+const UNKNOWN_TTL_MS = 2000
+const UNKNOWN_MAX = 10_000
+
 /**
  * Every key, team and customer in memory, so authenticating a request is one hash and one map
  * lookup. Config-declared entities sit over the stored ones (GitOps wins). With several nodes the
@@ -14,6 +17,8 @@ export class Registry {
   #keys = new Map<string, VirtualKey>()
   #teams = new Map<string, Team>()
   #customers = new Map<string, Customer>()
+  /** Hashes the store did not know, until when: a flood of made-up keys costs one lookup each per window, not one per request. */
+  #unknown = new Map<string, number>()
 
   constructor(store: DefinitionStore, declared: { keys: VirtualKey[]; teams: Team[]; customers: Customer[] }) {
     this.#store = store
@@ -40,6 +45,7 @@ export class Registry {
     this.#teams = teams
     this.#customers = customers
     this.#byHash = new Map([...keys.values()].map((k) => [k.hash, k]))
+    this.#unknown.clear()
   }
 
   /** Another node changed an entity: read it again. */
@@ -57,8 +63,14 @@ export class Registry {
   async keyByHash(hash: string): Promise<VirtualKey | undefined> {
     const found = this.#byHash.get(hash)
     if (found) return found
+    const until = this.#unknown.get(hash)
+    if (until !== undefined && until > Date.now()) return undefined
     const stored = await this.#store.keyByHash(hash)
     if (stored) this.#apply('key', stored.id, stored)
+    else {
+      if (this.#unknown.size >= UNKNOWN_MAX) this.#unknown.clear()
+      this.#unknown.set(hash, Date.now() + UNKNOWN_TTL_MS)
+    }
     return stored
   }
 
@@ -91,6 +103,8 @@ export class Registry {
 
   #apply(kind: EntityKind, id: string, entity: VirtualKey | Team | Customer | undefined): void {
     if (kind === 'key') {
+      // A key announced (made here or on another node) is served at once, not after the window.
+      if (entity) this.#unknown.delete((entity as VirtualKey).hash)
       const previous = this.#keys.get(id)
       if (previous) this.#byHash.delete(previous.hash)
       if (entity) this.#byHash.set((entity as VirtualKey).hash, entity as VirtualKey)
