@@ -10,6 +10,7 @@ import { optionsSchema } from './options.js'
 import type { DeclaredKey, GovernanceOptions } from './options.js'
 import { Registry } from './registry.js'
 import { Renewals } from './renewals.js'
+import { SettleRetries } from './settle-retries.js'
 import { createSettlement } from './settlement.js'
 
 export type { GovernanceOptions } from './options.js'
@@ -51,12 +52,17 @@ export default definePlugin({
     }
     if (tokens.length === 0) log.info('governance: the admin API is off (no adminTokens, no SLUICE_ADMIN_TOKEN)')
     const renewals = new Renewals(backend.ledger, options.reservationTtlMs, clock, log)
-    const settle = createSettlement(backend.ledger, options as GovernanceOptions, clock, renewals)
+    const retries = new SettleRetries(backend.ledger, log)
+    const settle = createSettlement(backend.ledger, options as GovernanceOptions, clock, renewals, retries)
     return {
       ...createAdmission({ registry, ledger: backend.ledger, options, cost, clock, renewals }),
       postLog: settle,
       routes: adminRoutes({ registry, ledger: backend.ledger, tokens, audit, clock }),
-      close: () => (renewals.close(), backend.release()),
+      async close() {
+        renewals.close()
+        await retries.close()
+        await backend.release()
+      },
     }
   },
 })

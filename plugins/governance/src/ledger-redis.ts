@@ -68,6 +68,8 @@ local p = ARGV[1]
 local input = cjson.decode(ARGV[2])
 local keep = tonumber(ARGV[3])
 local now = tonumber(ARGV[4])
+-- Once per reservation: a settlement retried after a lost reply must not charge twice.
+if not redis.call('SET', p .. 'settled:' .. input.reservationId, 1, 'NX', 'PX', 86400000) then return 0 end
 for _, owner in ipairs(input.owners) do
   local hk = p .. 'res:' .. owner
   local amount = redis.call('HGET', hk, input.reservationId)

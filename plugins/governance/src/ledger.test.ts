@@ -85,3 +85,13 @@ describe.each(makers)('%s ledger', (_name, make) => {
     expect(await ledger.read(['zr', 'zt'], ['key:z', 'team:z'])).toEqual({ counters: [0, 0], reserved: [0, 0] })
   })
 })
+
+it.skipIf(!redisUrl)('redis ledger: a settlement retried after a lost reply charges once', async () => {
+  const redis = new Redis(redisUrl!)
+  clients.push(redis)
+  const ledger = new RedisLedger(redis, `unit-${randomUUID()}:`)
+  const settlement = { now: 0, reservationId: 'r-once', owners: ['key:a'], amountNano: 0, adds: [{ counter: 'key:a|spent', by: 500, expireAt: Number.POSITIVE_INFINITY }] }
+  await ledger.settle(settlement)
+  await ledger.settle(settlement)
+  expect((await ledger.read(['key:a|spent'], [])).counters).toEqual([500])
+})

@@ -59,7 +59,11 @@ export interface Ledger {
   admit(input: AdmitInput): AdmitResult | Promise<AdmitResult>
   /** Moves a held reservation's expiry (its request is still running); one already released stays released. */
   renew(input: RenewInput): void | Promise<void>
-  /** Releases the reservation (if it is still held) and adds the actual cost and tokens. */
+  /**
+   * Releases the reservation (if it is still held) and adds the actual cost and tokens. A
+   * settlement that failed may be retried: a reservation is settled once (shared ledgers remember
+   * it for a day), so a retry after a lost reply does not charge twice.
+   */
   settle(input: SettleInput): void | Promise<void>
   /** Current values of counters (0 when absent) and the reserved total of owners. */
   read(counters: string[], owners: string[]): Promise<{ counters: number[]; reserved: number[] }>
