@@ -36,4 +36,13 @@ describe('replay', () => {
     for await (const c of replayChunks(response)) chunks.push(c)
     expect(assembleChatResponse(chunks).choices[0].message.tool_calls).toEqual([call])
   })
+
+  it('keeps the logprobs of a cached answer, on the finish chunk', async () => {
+    const logprobs = { content: [{ token: 'Hi', logprob: -0.1, bytes: [72, 105], top_logprobs: [] }, { token: '!', logprob: -0.3, bytes: [33], top_logprobs: [] }] }
+    const response: ChatResponse = { id: 'c', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi!' }, finish_reason: 'stop', logprobs }] }
+    const chunks: ChatChunk[] = []
+    for await (const c of replayChunks(response)) chunks.push(c)
+    const withLogprobs = chunks.filter((c) => c.choices[0]?.logprobs)
+    expect(withLogprobs.map((c) => [c.choices[0].finish_reason, c.choices[0].logprobs])).toEqual([['stop', logprobs]])
+  })
 })

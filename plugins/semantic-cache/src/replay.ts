@@ -8,7 +8,7 @@ export function pieces(text: string): string[] {
 
 /**
  * A cached answer as a stream, shaped like an OpenAI stream: per choice a role chunk, the text in
- * word pieces, tool calls, a finish chunk; then a usage chunk (the front door leaves it out
+ * word pieces, tool calls, a finish chunk (with the logprobs, when kept); then a usage chunk (the front door leaves it out
  * unless the client asked for `stream_options.include_usage`).
  */
 export async function* replayChunks(response: ChatResponse): AsyncGenerator<ChatChunk> {
@@ -26,7 +26,11 @@ export async function* replayChunks(response: ChatResponse): AsyncGenerator<Chat
     if (typeof message.refusal === 'string' && message.refusal) yield chunk(choice.index, { refusal: message.refusal })
     if (message.tool_calls?.length)
       yield chunk(choice.index, { tool_calls: message.tool_calls.map((call, index) => ({ index, id: call.id, type: 'function' as const, function: { ...call.function } })) })
-    yield chunk(choice.index, {}, choice.finish_reason)
+    // Logprobs follow tokens, not word pieces: the whole list rides on the finish chunk (clients
+    // join each chunk's `logprobs.content`, so they end up with the original list).
+    const finish = chunk(choice.index, {}, choice.finish_reason)
+    if (choice.logprobs) finish.choices[0].logprobs = choice.logprobs
+    yield finish
   }
   if (response.usage) yield { ...base, choices: [], usage: response.usage }
 }
