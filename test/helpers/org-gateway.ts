@@ -13,6 +13,8 @@ import { startMockAnthropic } from './mock-anthropic.ts'
 import type { MockAnthropic } from './mock-anthropic.ts'
 import { startMockGemini } from './mock-gemini.ts'
 import type { MockGemini } from './mock-gemini.ts'
+import { startHeldUpstream } from './held-upstream.ts'
+import type { HeldUpstream } from './held-upstream.ts'
 import { FIXTURE_MODEL } from './semantic-cache.ts'
 import { ROOT } from './cli.ts'
 
@@ -33,6 +35,8 @@ export interface Org {
   openai: OpenAIUpstream
   anthropic: MockAnthropic
   gemini: MockGemini
+  /** Holds its answers until released: requests in flight on purpose (model `held-1`). */
+  held: HeldUpstream
   dir: string
   config(overrides?: { guardrailSecrets?: 'redact' | 'block'; systemPrompt?: string }): SluiceConfig
   close(): Promise<void>
@@ -40,13 +44,13 @@ export interface Org {
 
 export async function startOrg(): Promise<Org> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-org-'))
-  const [openai, anthropic, gemini] = await Promise.all([startOpenAIUpstream(), startMockAnthropic(), startMockGemini()])
+  const [openai, anthropic, gemini, held] = await Promise.all([startOpenAIUpstream(), startMockAnthropic(), startMockGemini(), startHeldUpstream()])
   const config = ({ guardrailSecrets = 'redact', systemPrompt = 'Be brief.' }: { guardrailSecrets?: 'redact' | 'block'; systemPrompt?: string } = {}) =>
     ({
       dataDir: dir,
       log: { level: 'silent' },
       // Dear enough that one answer spends the `broke` key's budget.
-      prices: { 'gpt-4o-mini': { input: 100, output: 100 }, 'claude-3-5-haiku': { input: 100, output: 100 }, 'gemini-2.0-flash': { input: 100, output: 100 } },
+      prices: { 'gpt-4o-mini': { input: 100, output: 100 }, 'claude-3-5-haiku': { input: 100, output: 100 }, 'gemini-2.0-flash': { input: 100, output: 100 }, 'held-1': { input: 100, output: 100 } },
       plugins: [
         '@sluice/prometheus',
         ['@sluice/request-log', { adminToken: ADMIN, flushIntervalMs: 20 }],
@@ -84,6 +88,7 @@ export async function startOrg(): Promise<Org> {
         ['@sluice/provider-openai', { baseURL: openai.url, keys: [{ value: 'sk-up-openai' }], models: ['gpt-4o-mini'] }],
         ['@sluice/provider-anthropic', { baseURL: anthropic.url, keys: [{ value: 'sk-up-anthropic' }], models: ['claude-3-5-haiku'] }],
         ['@sluice/provider-gemini', { baseURL: gemini.url, keys: [{ value: 'up-gemini' }], models: ['gemini-2.0-flash'] }],
+        ['@sluice/provider-openai', { id: 'held', baseURL: held.url, keys: [{ value: 'sk-up-held' }], models: ['held-1'] }],
       ],
     }) as unknown as SluiceConfig
   const gateway = await createGateway(config() as never, { logWrite: () => {} })
@@ -93,11 +98,12 @@ export async function startOrg(): Promise<Org> {
     openai,
     anthropic,
     gemini,
+    held,
     dir,
     config,
     async close() {
       await gateway.close()
-      await Promise.all([openai.close(), anthropic.close(), gemini.close()])
+      await Promise.all([openai.close(), anthropic.close(), gemini.close(), held.close()])
       rmSync(dir, { recursive: true, force: true })
     },
   }
