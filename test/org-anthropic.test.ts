@@ -70,6 +70,7 @@ describe('Anthropic SDK with a virtual key, through governance, guardrails, WASM
   it('logs a hit with its key, team, no cost and its cache result, and counts it in the metrics', async () => {
     const question = 'How many tables does the billing schema hold?'
     const hitsBefore = await metric(org, 'sluice_cache_requests_total', { result: 'hit-exact' })
+    const tokensBefore = { upstream: await metric(org, 'sluice_tokens_total', { provider: 'anthropic' }), none: await metric(org, 'sluice_tokens_total', { provider: 'none' }) }
     const before = await usage(org, 'app')
     const miss = await ask(question)
     const hit = await ask(question)
@@ -84,6 +85,10 @@ describe('Anthropic SDK with a virtual key, through governance, guardrails, WASM
     expect(hitRow).toMatchObject({ key: 'app', team: 'support', provider: null, status: 200, short_circuited: true, cost_usd: null })
     expect(hitRow.cache).toMatchObject({ result: 'hit-exact', savedUsd: missRow.cost_usd })
     await expect.poll(() => metric(org, 'sluice_cache_requests_total', { result: 'hit-exact' })).toBe(hitsBefore + 1)
+    // Tokens are what upstreams processed (what costs): the miss's, none for the hit.
+    const { input_tokens, output_tokens, cached_tokens } = missRow.usage
+    expect(await metric(org, 'sluice_tokens_total', { provider: 'anthropic' })).toBe(tokensBefore.upstream + input_tokens + output_tokens + cached_tokens)
+    expect(await metric(org, 'sluice_tokens_total', { provider: 'none' })).toBe(tokensBefore.none)
     // Governance counted both requests and charged only the upstream answer.
     await expect.poll(async () => (await usage(org, 'app')).requests).toBe(before.requests + 2)
     expect((await usage(org, 'app')).spentUsd - before.spentUsd).toBeCloseTo(missRow.cost_usd, 9)
