@@ -4,7 +4,7 @@ import { GatewayError, assembleChatResponse } from '@sluice/sdk'
 import { upstreamFailure } from '../upstream/transport-errors.js'
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, Logger, Operation, RequestRecord, StreamFacts, Usage } from '@sluice/sdk'
 import { RequestContext, buildRecord } from '@sluice/sdk/runtime'
-import type { Pipeline, ResponseEntry } from '@sluice/sdk/runtime'
+import type { Pipeline, ResponseEntry, StreamSeen } from '@sluice/sdk/runtime'
 import { parseJsonObject, readBody } from '../http/body.js'
 import type { FrontDoorCodec } from '../front-doors/codec.js'
 import type { Answer, Dispatcher, SourcedChunk } from './dispatch.js'
@@ -174,6 +174,8 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
   const hooks = deps.pipeline.hasChunkHooks && entries.some((e) => e.chunk || e.flush)
   const keep = entries.some((e) => e.complete)
   const sent: ChatChunk[] = []
+  // Each complete hook gets the stream as it reached that plugin (see runStreamComplete).
+  const seen: StreamSeen | undefined = keep && hooks ? new Map() : undefined
   // Raw mode: the upstream speaks the client's format and no hook may touch chunks, so its
   // bytes go out as they came (decided on the first item; encoded mode otherwise).
   let rawMode: boolean | undefined
@@ -215,7 +217,7 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
       continue
     }
     if (!chunk) continue
-    const out = hooks ? (await deps.pipeline.runChunk(ctx as RequestContext<'chat'>, entries, chunk)).chunks : [chunk]
+    const out = hooks ? (await deps.pipeline.runChunk(ctx as RequestContext<'chat'>, entries, chunk, seen)).chunks : [chunk]
     for (const c of out) {
       note(c)
       start()
@@ -225,7 +227,7 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
   }
   if (ctx.signal.aborted) throw ctx.signal.reason
   if (hooks)
-    for (const c of await deps.pipeline.runFlush(ctx as RequestContext<'chat'>, entries)) {
+    for (const c of await deps.pipeline.runFlush(ctx as RequestContext<'chat'>, entries, seen)) {
       note(c)
       start()
       await write(res, encoder.chunk(c))
@@ -234,7 +236,7 @@ async function sendStream(deps: EngineDeps, codec: FrontDoorCodec, ctx: RequestC
   // A raw stream ends with the upstream's own terminator; one cut short gets ours.
   if (!rawMode || !tailWritten) await write(res, encoder.end())
   res.end()
-  if (keep) await deps.pipeline.runComplete(ctx, entries, assembleChatResponse(sent), true)
+  if (keep) await deps.pipeline.runStreamComplete(ctx, entries, sent, seen)
 }
 
 /** Our and the upstream's failures always; every request when asked (debug). No bodies, no keys. */

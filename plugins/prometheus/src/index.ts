@@ -102,7 +102,9 @@ function observe(m: Metrics, r: RequestRecord, model: string, provider: string):
   }
   if (r.stream && r.timings.firstByteMs !== undefined && r.status === 200) m.ttft.observe({ provider, model }, r.timings.firstByteMs / 1000)
   if (r.timings.interChunkMs !== undefined) m.interChunk.observe({ provider, model }, r.timings.interChunkMs / 1000)
-  const u = r.usage
+  // Tokens an upstream processed: an early answer (a cache hit) carries the usage of the answer
+  // it replays, which no upstream spent again (governance counts none for it either).
+  const u = r.shortCircuited ? undefined : r.usage
   if (u) {
     m.tokens.inc({ provider, model, type: 'input' }, u.prompt_tokens ?? 0)
     m.tokens.inc({ provider, model, type: 'output' }, u.completion_tokens ?? 0)

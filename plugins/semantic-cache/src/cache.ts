@@ -51,6 +51,8 @@ export interface CacheParts {
   cost?: SetupContext['cost']
   /** Epoch ms; injectable for tests. */
   now?: () => number
+  /** Hands a stored entry to the other instances on the same store in this process (a reload). */
+  share?: (entry: CacheEntry) => void
 }
 
 /**
@@ -178,6 +180,14 @@ export class SemanticCache {
     const stored = toRecord(entry)
     this.#parts.sqlite?.put(stored)
     this.#parts.redis?.publish(stored)
+    this.#parts.share?.(entry)
+  }
+
+  /** An entry another instance on the same store holds or stored (it persists it itself). */
+  adopt(entry: CacheEntry): void {
+    const held = this.index.peek(entry.key)
+    if (held && held.createdAt > entry.createdAt) return
+    this.index.set(entry)
   }
 
   /** Drops expired entries from memory and SQLite. */

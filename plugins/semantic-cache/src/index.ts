@@ -9,6 +9,8 @@ import { optionsSchema } from './options.js'
 import { createRemoteEmbedder } from './remote-embedder.js'
 import { RedisSync } from './redis-sync.js'
 import { SqliteEntryStore } from './sqlite-store.js'
+import { joinSiblings } from './siblings.js'
+import type { Siblings } from './siblings.js'
 
 /**
  * An exact and semantic response cache. Exact: a hash of the caller's namespace and every
@@ -35,6 +37,7 @@ export default definePlugin({
     let embedder: Embedder | undefined
     let sqlite: SqliteEntryStore | undefined
     let redis: RedisSync | undefined
+    let siblings: Siblings | undefined
     const config = options.embedder
     // Names the vectors' model in the semantic partition: vectors of two models never meet.
     let embedModel: string
@@ -51,13 +54,18 @@ export default definePlugin({
           await local.warmUp()
         }
       }
-      if (options.sqlite !== false)
-        sqlite = new SqliteEntryStore(path.resolve(dataDir, options.sqlite.replace(/^sqlite:/, '')), (error) =>
+      const sqliteFile = options.sqlite === false ? undefined : path.resolve(dataDir, options.sqlite.replace(/^sqlite:/, ''))
+      if (sqliteFile)
+        sqlite = new SqliteEntryStore(sqliteFile, (error) =>
           log.error('semantic-cache: sqlite write failed', { error: error instanceof Error ? error.message : String(error) }),
         )
       if (options.redis) redis = new RedisSync(options.redis, options.redisPrefix, randomUUID(), log)
-      const cache = new SemanticCache(options, { log, embedder, embedModel, sqlite, redis, cost })
+      const cache = new SemanticCache(options, { log, embedder, embedModel, sqlite, redis, cost, share: (entry) => siblings?.publish(entry) })
       await cache.load()
+      // The instance this one replaces (a reload) hands over what it holds and what it still stores.
+      const store = sqliteFile ? `sqlite:${sqliteFile}` : options.redis ? `redis:${options.redis}#${options.redisPrefix}` : `memory:${path.resolve(dataDir)}`
+      siblings = joinSiblings(store, { entries: () => cache.index.entries(), adopt: (entry) => cache.adopt(entry) })
+      for (const entry of siblings.inherit()) cache.adopt(entry)
       const sweeper = setInterval(() => cache.sweep(), Math.min(60_000, options.ttlSeconds * 1000))
       sweeper.unref()
       return {
@@ -69,6 +77,7 @@ export default definePlugin({
         },
         postLog: (ctx, record) => cache.persist(ctx, record),
         async close() {
+          siblings?.leave()
           clearInterval(sweeper)
           await redis?.close()
           sqlite?.close()
@@ -76,6 +85,7 @@ export default definePlugin({
         },
       }
     } catch (error) {
+      siblings?.leave()
       await redis?.close()
       sqlite?.close()
       await embedder?.close()

@@ -49,6 +49,12 @@ export class MemoryIndex {
     return entry
   }
 
+  /** The live entries, least recently used first, without marking them as used. */
+  *entries(): IterableIterator<CacheEntry> {
+    const now = this.#now()
+    for (const entry of this.#byKey.values()) if (entry.expiresAt > now) yield entry
+  }
+
   /** The entry under `key`, live or not, without marking it as used. */
   peek(key: string): CacheEntry | undefined {
     return this.#byKey.get(key)

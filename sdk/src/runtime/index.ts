@@ -3,7 +3,7 @@
  * use `@sluice/sdk/testing` to test a plugin.
  */
 export { Pipeline, validatePluginInstance } from './pipeline.js'
-export type { LoadedPlugin, PassState, PipelineStats, ResponseEntry } from './pipeline.js'
+export type { LoadedPlugin, PassState, PipelineStats, ResponseEntry, StreamSeen } from './pipeline.js'
 export { RequestContext, createContext, readCredential } from './context.js'
 export type { ContextInit, ShortCircuit } from './context.js'
 export { buildRecord } from './record.js'

@@ -115,6 +115,36 @@ describe('Pipeline', () => {
     expect(flushed.map((c) => c.choices[0].delta.content)).toEqual(['ABCD'])
   })
 
+  it('gives each complete hook of a stream the stream as it reached that plugin, as for a JSON answer', async () => {
+    const got: Record<string, string> = {}
+    const keep = (name: string) => (_ctx: unknown, r: ChatResponse | { data: unknown }) => void (got[name] = String((r as ChatResponse).choices[0].message.content))
+    let held = ''
+    const p = new Pipeline([
+      // An output guardrail: rewrites what the client gets.
+      plugin('guard', { response: { chunk: (_ctx, c) => ({ ...c, choices: [{ ...c.choices[0], delta: { content: c.choices[0].delta.content?.toUpperCase() } }] }), complete: keep('guard') } }),
+      // A cache listed after it keeps the upstream's answer, so a new guard policy applies to it.
+      plugin('cache', { response: { complete: keep('cache') } }),
+      plugin('hold', {
+        response: {
+          chunk: (_ctx, c) => {
+            held += c.choices[0].delta.content
+            return null
+          },
+          flush: () => [chunk(held)],
+        },
+      }),
+    ])
+    const ctx = ctxFor()
+    const entries = p.responseEntries({ reached: 2, ran: new Set() })
+    const seen = new Map()
+    const sent: ChatChunk[] = []
+    for (const c of [chunk('ab'), chunk('cd')]) sent.push(...(await p.runChunk(ctx, entries, c, seen)).chunks)
+    sent.push(...(await p.runFlush(ctx, entries, seen)))
+    await p.runStreamComplete(ctx, entries, sent, seen)
+    expect(got).toEqual({ cache: 'abcd', guard: 'abcd' })
+    expect(sent.map((c) => c.choices[0].delta.content).join('')).toBe('ABCD')
+  })
+
   it('reports unchanged chunks as unchanged (so bytes can pass through)', async () => {
     const p = new Pipeline([plugin('reader', { response: { chunk: () => undefined } })])
     const out = await p.runChunk(ctxFor(), p.responseEntries({ reached: 0, ran: new Set() }), chunk('x'))

@@ -1,4 +1,5 @@
 import { GatewayError, isGatewayError } from '../errors.js'
+import { assembleChatResponse } from '../assemble.js'
 import { HOOK_NAMES } from '../plugin.js'
 import type {
   ChunkHook,
@@ -203,13 +204,35 @@ export class Pipeline {
   }
 
   /**
-   * Passes one chunk through the `chunk` hooks. Returns the chunks to send, and whether any
-   * hook changed something (then the stream is re-serialized, not passed through).
+   * A streamed answer's `complete` hooks, each with the stream as it reached that plugin in the
+   * onion (`seen`, filled by runChunk/runFlush), as a non-stream answer's hooks each get the
+   * answer as the plugins after them left it: a cache listed after the output guardrails keeps
+   * the upstream's answer, not the redacted one the client got. Without `seen` (no chunk hooks)
+   * every hook gets `sent`, what went to the client.
    */
-  async runChunk(ctx: RequestContext, entries: ResponseEntry[], chunk: ChatChunk): Promise<{ chunks: ChatChunk[]; changed: boolean }> {
+  async runStreamComplete(ctx: RequestContext, entries: ResponseEntry[], sent: ChatChunk[], seen?: StreamSeen): Promise<void> {
+    for (const entry of entries) {
+      if (!entry.complete) continue
+      const complete = entry.complete
+      const response = assembleChatResponse(seen ? (seen.get(entry) ?? []) : sent)
+      await this.#call(entry.plugin, 'response', () => complete(ctx as GatewayContext, response, { stream: true }))
+    }
+  }
+
+  /**
+   * Passes one chunk through the `chunk` hooks. Returns the chunks to send, and whether any
+   * hook changed something (then the stream is re-serialized, not passed through). With `seen`,
+   * records what reaches each plugin that has a `complete` hook, before its own chunk hook runs.
+   */
+  async runChunk(ctx: RequestContext, entries: ResponseEntry[], chunk: ChatChunk, seen?: StreamSeen): Promise<{ chunks: ChatChunk[]; changed: boolean }> {
     let chunks: ChatChunk[] = [chunk]
     let changed = false
     for (const entry of entries) {
+      if (seen && entry.complete && chunks.length) {
+        let list = seen.get(entry)
+        if (!list) seen.set(entry, (list = []))
+        list.push(...chunks)
+      }
       if (!entry.chunk || chunks.length === 0) continue
       const hook = entry.chunk
       const next: ChatChunk[] = []
@@ -232,7 +255,7 @@ export class Pipeline {
    * End of stream: each hook's `flush` releases what it held; released chunks still pass through
    * the hooks after it (in reverse order), as any chunk would.
    */
-  async runFlush(ctx: RequestContext, entries: ResponseEntry[]): Promise<ChatChunk[]> {
+  async runFlush(ctx: RequestContext, entries: ResponseEntry[], seen?: StreamSeen): Promise<ChatChunk[]> {
     const out: ChatChunk[] = []
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]
@@ -241,7 +264,7 @@ export class Pipeline {
       const released = (await this.#call(entry.plugin, 'response', () => flush(ctx as GatewayContext<'chat'>))) ?? []
       for (const chunk of released) {
         const rest = entries.slice(i + 1)
-        out.push(...(await this.runChunk(ctx, rest, chunk)).chunks)
+        out.push(...(await this.runChunk(ctx, rest, chunk, seen)).chunks)
       }
     }
     return out
@@ -311,5 +334,8 @@ export class Pipeline {
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 }
+
+/** Per response entry with a `complete` hook: the stream's chunks as they reached it. */
+export type StreamSeen = Map<ResponseEntry, ChatChunk[]>
 
 export type { ResponseEntry }

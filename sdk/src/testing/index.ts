@@ -6,6 +6,7 @@ import type { Operation, RequestRecord, WireFormat } from '../context.js'
 import type { PluginInstance, SluicePlugin } from '../plugin.js'
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../types/openai.js'
 import { Pipeline } from '../runtime/pipeline.js'
+import type { StreamSeen } from '../runtime/pipeline.js'
 import { RequestContext } from '../runtime/context.js'
 import { buildRecord } from '../runtime/record.js'
 
@@ -132,11 +133,12 @@ async function runRequest(pipeline: Pipeline, body: ChatRequest | EmbeddingReque
     const entries = pipeline.responseEntries(pass)
     if (ctx.request.stream && (Array.isArray(answer) || Symbol.asyncIterator in answer)) {
       const sent: ChatChunk[] = []
-      for await (const chunk of answer as AsyncIterable<ChatChunk>) sent.push(...(await pipeline.runChunk(ctx, entries, chunk)).chunks)
-      sent.push(...(await pipeline.runFlush(ctx, entries)))
+      const seen: StreamSeen = new Map()
+      for await (const chunk of answer as AsyncIterable<ChatChunk>) sent.push(...(await pipeline.runChunk(ctx, entries, chunk, seen)).chunks)
+      sent.push(...(await pipeline.runFlush(ctx, entries, seen)))
       result.chunks = sent
       result.response = assembleChatResponse(sent)
-      await pipeline.runComplete(ctx, entries, result.response, true)
+      await pipeline.runStreamComplete(ctx, entries, sent, seen)
     } else {
       result.response = (await pipeline.runComplete(ctx, entries, answer as ChatResponse, false)).response
     }
