@@ -38,9 +38,14 @@ function createApp(deps: FrontDoorDeps, frontDoors: FrontDoor[], state: ServerSt
   const app = new H3({
     silent: true,
     onError(error, event) {
+      const { res } = nodeOf(event)
+      // h3's own refusal of the request (a malformed URL is its 400): the caller's, not ours.
+      if (error.status === 400 && !error.unhandled) {
+        if (!res.headersSent) sendError(res, openAICodec, new GatewayError(400, 'caller_invalid_request', error.message || 'Bad request'))
+        return HANDLED
+      }
       // Last resort: never a stack to the client.
       deps.log.error('unhandled error in a route', { error: error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : error.message })
-      const { res } = nodeOf(event)
       if (!res.headersSent) sendError(res, openAICodec, new GatewayError(500, 'gateway_internal', 'Internal gateway error'))
       return HANDLED
     },

@@ -64,3 +64,17 @@ export async function withVisibleModels(deps: FrontDoorDeps, req: IncomingMessag
   }
   answer(models)
 }
+
+/** A model id from a URL path (`provider/model` may come with `%2F`); undefined when the percent-encoding is broken. */
+export function decodePathModel(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return undefined
+  }
+}
+
+/** The caller's broken percent-encoding is a 400 in the door's wire format, not a gateway 500. */
+export function badModelEncoding(): GatewayError {
+  return new GatewayError(400, 'caller_invalid_request', 'The model name in the path is not valid percent-encoding', { param: 'model' })
+}

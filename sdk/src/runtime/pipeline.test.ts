@@ -145,6 +145,21 @@ describe('Pipeline', () => {
     expect(sent.map((c) => c.choices[0].delta.content).join('')).toBe('ABCD')
   })
 
+  it('after a stream is sent, a complete hook that throws (an invalid header) does not fail it nor skip the hooks after it', async () => {
+    const stored: string[] = []
+    const p = new Pipeline([
+      // Listed first: its complete hook runs last (reverse order).
+      plugin('cache', { response: { complete: (_ctx, r) => void stored.push(String((r as ChatResponse).choices[0].message.content)) } }),
+      plugin('headers', { response: { complete: (ctx) => ctx.setResponseHeader('x-bad', 'a\r\nb') } }),
+      plugin('refuses', { response: { complete: () => { throw new GatewayError(403, 'policy_guardrail', 'too late') } } }),
+    ])
+    const ctx = ctxFor()
+    const entries = p.responseEntries({ reached: 3, ran: new Set() })
+    await expect(p.runStreamComplete(ctx, entries, [chunk('ab'), chunk('cd')])).resolves.toBeUndefined()
+    expect(stored).toEqual(['abcd'])
+    expect(p.stats.pluginErrors.get('headers:response')).toBe(1)
+  })
+
   it('reports unchanged chunks as unchanged (so bytes can pass through)', async () => {
     const p = new Pipeline([plugin('reader', { response: { chunk: () => undefined } })])
     const out = await p.runChunk(ctxFor(), p.responseEntries({ reached: 0, ran: new Set() }), chunk('x'))

@@ -209,13 +209,23 @@ export class Pipeline {
    * answer as the plugins after them left it: a cache listed after the output guardrails keeps
    * the upstream's answer, not the redacted one the client got. Without `seen` (no chunk hooks)
    * every hook gets `sent`, what went to the client.
+   *
+   * The stream is out when these run: a hook's failure (a refusal, a thrown TypeError from an
+   * invalid `setResponseHeader` …) cannot answer the client any more. It is logged and counted,
+   * never thrown, and the hooks after it still run (a cache store, a cost).
    */
   async runStreamComplete(ctx: RequestContext, entries: ResponseEntry[], sent: ChatChunk[], seen?: StreamSeen): Promise<void> {
     for (const entry of entries) {
       if (!entry.complete) continue
       const complete = entry.complete
       const response = assembleChatResponse(seen ? (seen.get(entry) ?? []) : sent)
-      await this.#call(entry.plugin, 'response', () => complete(ctx as GatewayContext, response, { stream: true }))
+      try {
+        await this.#call(entry.plugin, 'response', () => complete(ctx as GatewayContext, response, { stream: true }))
+      } catch (error) {
+        // #call logged and counted a plugin's crash; a refusal is noted here.
+        if (isGatewayError(error) && error.type !== 'gateway_plugin_error')
+          this.#log.warn('a response hook refused a stream already sent', { plugin: entry.plugin.name, error: describe(error) })
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import { GatewayError, isGatewayError } from '@sluice/sdk'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { handleInference } from '../../engine/handle.js'
-import { callerRules, withVisibleModels } from '../../engine/models.js'
+import { badModelEncoding, callerRules, decodePathModel, withVisibleModels } from '../../engine/models.js'
 import { restrictPlan } from '../../routing/restrict.js'
 import type { InferenceRoute } from '../../engine/handle.js'
 import { parseJsonObject, readBody } from '../../http/body.js'
@@ -33,7 +33,8 @@ export const anthropicFrontDoor: FrontDoor = (_app, deps, dataPlane) => {
   })
   dataPlane.prefix(`${BASE}/models/`, async (req, res) => {
     if (req.method !== 'GET') return void sendError(res, anthropicCodec, methodNotAllowed(req.method, 'GET'))
-    const id = decodeURIComponent(pathOf(req).slice(`${BASE}/models/`.length))
+    const id = decodePathModel(pathOf(req).slice(`${BASE}/models/`.length))
+    if (id === undefined) return void sendError(res, anthropicCodec, badModelEncoding())
     await withVisibleModels(deps, req, res, anthropicCodec, (models) => {
       const found = models.find((m) => m.id === id)
       if (!found) return sendError(res, anthropicCodec, new GatewayError(404, 'caller_model_not_found', `model: ${id}`, { param: 'model' }))
