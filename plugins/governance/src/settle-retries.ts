@@ -18,7 +18,7 @@ export class SettleRetries {
   #pending: { input: SettleInput; usd: number }[] = []
   #delay: number
   #timer: NodeJS.Timeout | undefined
-  #running = false
+  #running: Promise<boolean> | undefined
   dropped = 0
 
   constructor(ledger: Ledger, log: Logger, firstDelayMs = FIRST_DELAY_MS) {
@@ -42,28 +42,39 @@ export class SettleRetries {
     this.#schedule()
   }
 
-  /** Tries every pending settlement now, in order; stops at the first failure. */
-  async flush(): Promise<boolean> {
-    if (this.#running) return false
-    this.#running = true
-    try {
-      while (this.#pending.length) {
-        await this.#ledger.settle(this.#pending[0].input)
-        this.#pending.shift()
+  /**
+   * Tries every pending settlement now, in order; stops at the first failure the store may get
+   * over (a connection). One it refuses for good (Redis answered with an error) is logged and
+   * dropped, so it cannot hold up the ones behind it.
+   */
+  flush(): Promise<boolean> {
+    this.#running ??= this.#drain().finally(() => (this.#running = undefined))
+    return this.#running
+  }
+
+  async #drain(): Promise<boolean> {
+    while (this.#pending.length) {
+      const head = this.#pending[0]
+      try {
+        await this.#ledger.settle(head.input)
+      } catch (error) {
+        if (!isRefusal(error)) {
+          this.#delay = Math.min(this.#delay * 2, MAX_DELAY_MS)
+          return false
+        }
+        this.#log.error('governance: the store refused a settlement; dropped', { error: (error as Error).message, usd: head.usd })
       }
-      this.#delay = this.#firstDelayMs
-      return true
-    } catch {
-      this.#delay = Math.min(this.#delay * 2, MAX_DELAY_MS)
-      return false
-    } finally {
-      this.#running = false
+      this.#pending.shift()
     }
+    this.#delay = this.#firstDelayMs
+    return true
   }
 
   async close(): Promise<void> {
     clearTimeout(this.#timer)
     this.#timer = undefined
+    // A retry under way finishes first; then one last try for what is left.
+    if (this.#running) await this.#running
     if (this.#pending.length && !(await this.flush())) {
       const usd = this.#pending.reduce((sum, p) => sum + p.usd, 0)
       this.#log.error('governance: settlements lost at shutdown (the store was away)', { count: this.#pending.length, usd })
@@ -78,4 +89,9 @@ export class SettleRetries {
     }, this.#delay)
     this.#timer.unref()
   }
+}
+
+/** Redis answered with an error (a script or type error): retrying the same call cannot succeed. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ReplyError'
 }

@@ -59,3 +59,30 @@ it('says what it could not settle at shutdown', async () => {
   await retries.close()
   expect(errors).toEqual([['governance: settlements lost at shutdown (the store was away)', { count: 1, usd: 0.25 }]])
 })
+
+it('drops a settlement the store refuses for good, and settles the ones behind it', async () => {
+  const taken: string[] = []
+  const errors: unknown[][] = []
+  const refusing = { settle: async (input: { reservationId: string }) => {
+    if (input.reservationId === 'poison') throw Object.assign(new Error('ERR user_script: bad argument'), { name: 'ReplyError' })
+    taken.push(input.reservationId)
+  } } as unknown as MemoryLedger
+  const retries = new SettleRetries(refusing, { ...silent, error: (...args: unknown[]) => void errors.push(args) }, 5)
+  for (const id of ['poison', 'after']) retries.add({ now: 0, reservationId: id, owners: [], amountNano: 0, adds: [] }, 0)
+  await expect.poll(() => taken).toEqual(['after'])
+  expect(errors.map((e) => e[0])).toEqual(['governance: the store refused a settlement; dropped'])
+})
+
+it('waits at shutdown for a retry under way instead of calling its settlements lost', async () => {
+  let release!: () => void
+  const slow = { settle: () => new Promise<void>((resolve) => (release = resolve)) } as unknown as MemoryLedger
+  const errors: unknown[][] = []
+  const retries = new SettleRetries(slow, { ...silent, error: (...args: unknown[]) => void errors.push(args) }, 60_000)
+  retries.add({ now: 0, reservationId: 'r', owners: [], amountNano: 0, adds: [] }, 0.1)
+  const flushing = retries.flush()
+  const closing = retries.close()
+  release()
+  await Promise.all([flushing, closing])
+  expect(retries.pending).toBe(0)
+  expect(errors).toEqual([])
+})
